@@ -1,0 +1,65 @@
+"""Phone numbers: every way people type a KZ number becomes one E.164 string.
+
+phonenumbers does the parsing, validation and formatting; the operator comes from our own prefix table.
+Russia shares +7, so numbers are read for region KZ and a +7 9xx number is foreign, not a typo of a KZ one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from tracker.errors import field_error
+from tracker.i18n import _
+from tracker.operators import suggest
+
+ACCEPTED = "+7 701 123 45 67, 8 701 123 45 67, 7011234567, or +86 … for a foreign line"
+_MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    e164: str
+    foreign: bool
+    suggested_operator: str | None
+
+
+def parse_phone(text: str, field: str = "line") -> Phone:
+    """Normalise a number as typed; refuse anything that is not a valid mobile or foreign number."""
+    raw = text.strip()
+    digits = "".join(c for c in raw if c.isdigit())
+    if not digits:
+        raise field_error(field, text, _("not a phone number"), ACCEPTED)
+    candidate = raw
+    if not raw.startswith("+") and len(digits) == 11 and digits[0] == "8":
+        candidate = "+7" + digits[1:]  # the domestic 8 prefix
+    elif not raw.startswith("+") and len(digits) == 11 and digits[0] == "7":
+        candidate = "+" + digits
+    try:
+        number = phonenumbers.parse(candidate, "KZ")
+    except NumberParseException:
+        raise field_error(field, text, _("not a phone number"), ACCEPTED) from None
+    if not phonenumbers.is_valid_number(number):
+        raise field_error(field, text, _("not a valid number"), ACCEPTED)
+    region = phonenumbers.region_code_for_number(number)
+    if region == "KZ" and phonenumbers.number_type(number) not in _MOBILE:
+        raise field_error(field, text, _("this is a landline, not a mobile number"), ACCEPTED)
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return Phone(e164, region != "KZ", suggest(e164))
+
+
+def display(e164: str) -> str:
+    """`+7 701 123 4567` as phonenumbers formats it internationally."""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164), PhoneNumberFormat.INTERNATIONAL)
+    except NumberParseException:
+        return e164
+
+
+def mask(e164: str) -> str:
+    """`+7701***4567`: enough to recognise a line when sharing an export, not enough to call it."""
+    if len(e164) <= 8:
+        return e164
+    return e164[:5] + "***" + e164[-4:]

@@ -1,0 +1,89 @@
+"""Conversion between stored rows (minor units, codes) and records (Decimal, enums)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from tracker.models import Line, Receipt, TopUp
+from tracker.money import from_minor, to_minor
+from tracker.records import NewTopUp, ReceiptRecord, TopUpRecord
+from tracker.vocab import Channel, RefKind, SimKind, Status, VerifiedBy
+
+
+def _minor(amount, currency):
+    return None if amount is None or currency is None else to_minor(amount, currency)
+
+
+def _major(minor: int | None, currency: str | None):
+    return None if minor is None or currency is None else from_minor(minor, currency)
+
+
+def new_topup_row(new: NewTopUp, line_id: int, now: datetime) -> dict[str, object]:
+    """The column values for a new top-up."""
+    fee_currency = new.paid_currency or new.currency
+    return {
+        "uid": new.uid or uuid.uuid4(),
+        "line_id": line_id,
+        "occurred_at": new.occurred_at,
+        "amount_minor": to_minor(new.amount, new.currency),
+        "currency": new.currency,
+        "paid_minor": _minor(new.paid, new.paid_currency),
+        "paid_currency": new.paid_currency if new.paid is not None else None,
+        "fee_minor": _minor(new.fee, fee_currency),
+        "credited_minor": _minor(new.credited, new.currency),
+        "channel": new.channel.value,
+        "provider": new.provider,
+        "payment_method": new.payment_method,
+        "reference": new.reference,
+        "reference_kind": new.reference_kind.value if new.reference_kind else None,
+        "status": new.status.value,
+        "verified_at": new.verified_at,
+        "verified_by": new.verified_by.value if new.verified_by else None,
+        "package": new.package,
+        "expires_at": new.expires_at,
+        "refund_until": new.refund_until,
+        "note": new.note,
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
+    }
+
+
+def topup_record(t: TopUp, line: Line, receipts: tuple[str, ...]) -> TopUpRecord:
+    fee_currency = t.paid_currency or t.currency
+    return TopUpRecord(
+        id=t.id,
+        uid=t.uid,
+        line=line.number,
+        line_label=line.label,
+        operator=line.operator,
+        sim_kind=SimKind(line.kind),
+        occurred_at=t.occurred_at,
+        amount=from_minor(t.amount_minor, t.currency),
+        currency=t.currency,
+        paid=_major(t.paid_minor, t.paid_currency),
+        paid_currency=t.paid_currency,
+        fee=_major(t.fee_minor, fee_currency),
+        credited=_major(t.credited_minor, t.currency),
+        channel=Channel(t.channel),
+        provider=t.provider,
+        payment_method=t.payment_method,
+        reference=t.reference,
+        reference_kind=RefKind(t.reference_kind) if t.reference_kind else None,
+        status=Status(t.status),
+        verified_at=t.verified_at,
+        verified_by=VerifiedBy(t.verified_by) if t.verified_by else None,
+        package=t.package,
+        expires_at=t.expires_at,
+        refund_until=t.refund_until,
+        note=t.note,
+        created_at=t.created_at,
+        updated_at=t.updated_at,
+        deleted_at=t.deleted_at,
+        receipts=receipts,
+    )
+
+
+def receipt_record(r: Receipt, reused_by: tuple[int, ...] = ()) -> ReceiptRecord:
+    return ReceiptRecord(r.id, r.topup_id, r.sha256, r.original_name, r.media_type, r.size, r.added_at, reused_by)
