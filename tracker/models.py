@@ -75,6 +75,8 @@ class TopUp(Base):
         Index(None, "line_id", "occurred_at"),
         Index(None, "status", "occurred_at"),
         Index(None, "channel", "occurred_at"),
+        # "Already present" on import: the same provider's reference is the same payment.
+        Index(None, "reference", "provider"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -102,6 +104,24 @@ class TopUp(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class ImportBatch(Base):
+    """One run of `topup import`: what came in, from which file, so it can be listed and undone."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(255))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    profile: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+    present_count: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
+    refused_count: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Receipt(Base):

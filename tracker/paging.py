@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from sqlalchemy import ColumnElement, Select, or_, tuple_
+from sqlalchemy import ColumnElement, Select, literal, or_, tuple_
 
 from tracker.errors import field_error
 from tracker.i18n import _
@@ -30,7 +30,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def _after(cursor: tuple[datetime, int]) -> ColumnElement[bool]:
-    return tuple_(TopUp.occurred_at, TopUp.id) < tuple_(*cursor)
+    # The binds carry the columns' types, so SQLite compares the same stored text form.
+    at = literal(cursor[0], TopUp.occurred_at.type)
+    return tuple_(TopUp.occurred_at, TopUp.id) < tuple_(at, literal(cursor[1], TopUp.id.type))
 
 
 newest_first = SimpleNamespace(order=(TopUp.occurred_at.desc(), TopUp.id.desc()), after=_after)

@@ -1,0 +1,67 @@
+"""The schema exists only through Alembic: one head, models and revisions agree, down and up again."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from tracker import db
+from tracker.models import Base
+from tracker.settings import sqlite_url
+
+
+def test_there_is_exactly_one_head() -> None:
+    assert len(ScriptDirectory.from_config(db.alembic_config()).get_heads()) == 1
+
+
+def test_upgrade_from_empty_matches_the_models(empty_database: str) -> None:
+    engine = db.make_engine(empty_database)
+    db.migrate(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_downgrade_to_base_and_upgrade_again(empty_database: str) -> None:
+    engine = db.make_engine(empty_database)
+    db.migrate(engine)
+    db.downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    db.migrate(engine)
+    assert {"lines", "topups", "receipts", "history"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_an_existing_sqlite_file_is_backed_up_before_a_migration(tmp_path: Path) -> None:
+    path = tmp_path / "topup.sqlite3"
+    engine = db.make_engine(sqlite_url(path))
+    db.migrate(engine, revision="0001")  # a user's database from an older topup
+    with sqlite3.connect(path) as c:
+        c.execute(
+            "INSERT INTO lines (number, kind, currency, is_foreign, archived, created_at, updated_at) "
+            "VALUES ('+77011234567', 'sim', 'KZT', 0, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+    c.close()
+    made = db.migrate(engine, tmp_path / "backups")
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
+    assert made is not None and Path(made).parent == tmp_path / "backups"
+    assert "0001" in Path(made).name
+    with sqlite3.connect(made) as copy:
+        assert copy.execute("SELECT number FROM lines").fetchall() == [("+77011234567",)]
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    copy.close()
+
+
+def test_a_fresh_database_is_not_backed_up(tmp_path: Path) -> None:
+    engine = db.make_engine(sqlite_url(tmp_path / "new.sqlite3"))
+    assert db.migrate(engine, tmp_path / "backups") is None
+    engine.dispose()
+    assert not (tmp_path / "backups").exists()
