@@ -1,0 +1,32 @@
+# The two set-up commands in the README are `make demo` and `make test`; both install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint bench postgres clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "topup needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+## Open the app on a throwaway database filled with the sample data.
+demo: $(STAMP)
+	$(BIN)/topup demo
+
+## Install everything (PostgreSQL's server package too, when root) and run the whole test suite.
+test: $(STAMP) postgres
+	$(BIN)/pytest
+
+postgres:
+	@bash .ci/ensure-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check tracker tui tests sample_data migrations
+	$(BIN)/ruff format --check tracker tui tests sample_data migrations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,185 @@
+"""A realistic sample: a family's lines and a travel eSIM over the last 15 months, through the service itself.
+
+Deterministic for a seed and a "now", so the demo always shows a current month. Run it directly to fill a
+database: `python -m sample_data.generate --db sqlite:///demo.sqlite3`.
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from tracker.records import NewTopUp
+from tracker.service import Tracker
+from tracker.vocab import Channel, RefKind, Source, Status, VerifiedBy
+
+
+@dataclass(frozen=True)
+class SampleLine:
+    number: str
+    label: str
+    operator: str
+    kind: str = "sim"
+    currency: str = "KZT"
+    monthly: tuple[int, ...] = (2000,)
+
+
+LINES = (
+    SampleLine("+77011234567", "Mum", "kcell", monthly=(2000, 3000)),
+    SampleLine("+77021112233", "Dad", "activ", monthly=(1500, 2000)),
+    SampleLine("+77051234567", "Aigerim", "beeline", monthly=(3000, 5000)),
+    SampleLine("+77471234567", "Shop terminal", "tele2", monthly=(5000, 10000, 20000)),
+    SampleLine("+77001234567", "Home internet", "altel", monthly=(4990, 7990)),
+    SampleLine("+8613812345678", "Travel eSIM", "", kind="esim", currency="USD", monthly=(9, 15)),
+)
+# (channel, provider, payment method, reference kind, fee)
+CHANNELS = (
+    (Channel.BANK_APP, "Kaspi.kz", "Kaspi Gold", RefKind.TRANSACTION, 0),
+    (Channel.BANK_APP, "Halyk Homebank", "card", RefKind.TRANSACTION, 0),
+    (Channel.TERMINAL, "Qiwi", "cash", RefKind.RECEIPT, 50),
+    (Channel.TERMINAL, "Kassa24", "cash", RefKind.RECEIPT, 40),
+    (Channel.ATM, "Halyk ATM", "card", RefKind.RECEIPT, 0),
+    (Channel.OPERATOR_APP, "operator app", "card", RefKind.TRANSACTION, 0),
+    (Channel.WEBSITE, "operator website", "card", RefKind.ORDER, 0),
+    (Channel.OFFICE, "operator office", "cash", RefKind.RECEIPT, 0),
+    (Channel.AUTOPAY, "Kcell AutoPay", "card", None, 0),
+    (Channel.THIRD_PARTY, "Alipay", "wallet", RefKind.TRANSACTION, 0),
+    (Channel.OTHER, "a friend", "transfer", None, 0),
+)
+STATUS_WEIGHTS = ((Status.CREDITED, 86), (Status.PENDING, 4), (Status.FAILED, 4), (Status.DISPUTED, 3),
+                  (Status.REFUNDED, 3))  # fmt: skip
+CNY_PER_KZT = Decimal("0.0141")
+CENT = Decimal("0.01")
+
+
+def receipt_files(folder: Path) -> list[Path]:
+    """A few small, valid receipt files: PNG photos and PDF receipts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i, shade in enumerate((200, 150, 90)):
+        path = folder / f"terminal-receipt-{i + 1}.png"
+        path.write_bytes(_png(48, 64, shade))
+        files.append(path)
+    for i, text in enumerate(("Kaspi.kz kvitanciya 2 000,00 KZT", "Qiwi terminal 10293847 receipt 5 050 KZT")):
+        path = folder / f"receipt-{i + 1}.pdf"
+        path.write_bytes(_pdf(text))
+        files.append(path)
+    return files
+
+
+def _png(width: int, height: int, shade: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes((shade if (x // 6 + y // 6) % 2 else 255) for x in range(width))
+                    for y in range(height))  # fmt: skip
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def _pdf(text: str) -> bytes:
+    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _topup(rng: random.Random, line: SampleLine, when: datetime, serial: int) -> NewTopUp:
+    channel, provider, method, ref_kind, fee = rng.choice(CHANNELS if line.kind == "sim" else CHANNELS[9:10])
+    if line.kind == "esim":
+        channel, provider = Channel.ESIM_APP, "Airalo"
+    amount = rng.choice(line.monthly)
+    status = rng.choices([s for s, _w in STATUS_WEIGHTS], [w for _s, w in STATUS_WEIGHTS])[0]
+    paid = paid_currency = None
+    if channel is Channel.THIRD_PARTY:
+        paid, paid_currency = (amount * CNY_PER_KZT).quantize(CENT), "CNY"
+    credited = None
+    if status is Status.CREDITED:
+        short = rng.random() < 0.08  # a balance loan or subscription fee taken from the top-up
+        credited = amount - (rng.choice((100, 150, 200, 400)) if short and amount > 1000 else 0)
+    package = expires = None
+    if line.kind == "esim" or rng.random() < 0.1:
+        package = "Kazakhstan 3 GB / 30 days" if line.kind == "esim" else "Internet 10 GB / 30 days"
+        expires = when + timedelta(days=30)
+    return NewTopUp(
+        line=line.number, occurred_at=when, amount=Decimal(amount).quantize(CENT), currency=line.currency,
+        channel=channel, status=status, paid=paid, paid_currency=paid_currency,
+        fee=Decimal(fee) if fee else None, credited=Decimal(credited) if credited is not None else None,
+        provider=provider, payment_method=method,
+        reference=f"{provider[:3].upper()}-{when:%y%m%d}-{serial:05d}" if ref_kind and rng.random() < 0.85 else None,
+        reference_kind=ref_kind if ref_kind else None,
+        verified_at=when + timedelta(hours=1) if credited is not None else None,
+        verified_by=rng.choice(list(VerifiedBy)) if credited is not None else None,
+        package=package, expires_at=expires,
+        refund_until=when + timedelta(days=7) if status is Status.DISPUTED else None,
+        note=rng.choice((None, None, None, "для мамы", "给妈妈充值", "retry after the app froze", "shop float")),
+    )  # fmt: skip
+
+
+def fill(tracker: Tracker, *, now: datetime, seed: int = 2026, receipts_dir: Path | None = None) -> int:
+    """Fill an empty database with the sample; returns the number of top-ups."""
+    rng = random.Random(seed)
+    for line in LINES:
+        fields = {"label": line.label, "kind": line.kind, "currency": line.currency}
+        if line.operator:
+            fields["operator"] = line.operator
+        tracker.add_line(line.number, fields)
+    files = receipt_files(receipts_dir) if receipts_dir else []
+    count, serial = 0, 0
+    start = now - timedelta(days=456)
+    for line in LINES:
+        per_month = 8 if line.label == "Shop terminal" else 3 if line.kind == "sim" else 1
+        when = start + timedelta(hours=rng.randint(0, 200))
+        while when < now - timedelta(hours=2):
+            serial += 1
+            new = _topup(rng, line, when.replace(microsecond=0), serial)
+            attach = [files[serial % len(files)]] if files and serial % 9 == 0 else []
+            tracker.add_topup(new, source=Source.IMPORT, receipts=attach)
+            count += 1
+            when += timedelta(days=30 / per_month, minutes=rng.randint(-600, 600))
+    _add_recent_trouble(tracker, now)
+    return count + 3
+
+
+def _add_recent_trouble(tracker: Tracker, now: datetime) -> None:
+    """This week's things that need attention: a double charge after a dropped connection, a stuck payment."""
+    base = dict(line="+77011234567", amount=Decimal("2000.00"), currency="KZT", channel=Channel.BANK_APP,
+                provider="Kaspi.kz", payment_method="Kaspi Gold")  # fmt: skip
+    first = now - timedelta(days=2, hours=3)
+    tracker.add_topup(
+        NewTopUp(
+            occurred_at=first,
+            status=Status.CREDITED,
+            credited=Decimal("2000.00"),
+            reference="KAS-RETRY-1",
+            reference_kind=RefKind.TRANSACTION,
+            **base,
+        ),
+        source=Source.CLI,
+    )
+    tracker.add_topup(NewTopUp(occurred_at=first + timedelta(minutes=4), status=Status.PENDING,
+                               note="app froze, paid again", **base), source=Source.CLI)  # fmt: skip
+    tracker.add_topup(NewTopUp(line="+77471234567", occurred_at=now - timedelta(days=1, hours=5),
+                               amount=Decimal("10000.00"), currency="KZT", channel=Channel.TERMINAL, provider="Qiwi",
+                               fee=Decimal("100.00"), status=Status.PENDING, reference="10293847",
+                               reference_kind=RefKind.TERMINAL, note="terminal hung before printing"),
+                      source=Source.CLI)  # fmt: skip

@@ -1,0 +1,111 @@
+"""Housekeeping commands: where things live, the schema, and the demo."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from tracker import db
+from tracker.cli.base import cli
+from tracker.cli.context import AppContext
+from tracker.i18n import _
+from tracker.service import Tracker
+from tracker.settings import load_settings, sqlite_url
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@cli.command()
+@pass_app
+def paths(app: AppContext) -> None:
+    """Print where the database, receipts and config live.
+
+    \b
+    Example:
+      topup paths
+    """
+    s = app.settings
+    shown = s.database_url if not s.database_url.startswith("postgresql") else _hide_password(s.database_url)
+    click.echo(_("home:      {path}").format(path=s.home))
+    click.echo(_("database:  {url}").format(url=shown))
+    click.echo(_("receipts:  {path}").format(path=s.receipts_dir))
+    click.echo(_("config:    {path}").format(path=s.config_path))
+    click.echo(_("backups:   {path}").format(path=s.backups_dir))
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Schema migrations (run automatically when topup opens a database)."""
+
+
+@db_group.command("upgrade")
+@pass_app
+def db_upgrade(app: AppContext) -> None:
+    """Upgrade the database to the current schema (an existing SQLite file is backed up first).
+
+    \b
+    Example:
+      topup --db postgresql+psycopg://me@localhost/topup db upgrade
+    """
+    engine = db.make_engine(app.settings.database_url)
+    try:
+        backup = db.migrate(engine, app.settings.backups_dir)
+        click.echo(_("Database is at revision {rev}.").format(rev=db.current_revision(engine)))
+        if backup:
+            click.echo(_("Backup of the previous version: {path}").format(path=backup))
+    finally:
+        engine.dispose()
+
+
+@db_group.command("current")
+@pass_app
+def db_current(app: AppContext) -> None:
+    """Print the database's schema revision and the newest one this topup knows.
+
+    \b
+    Example:
+      topup db current
+    """
+    engine = db.make_engine(app.settings.database_url)
+    try:
+        current = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    click.echo(_("current: {rev}").format(rev=current or _("none (empty database)")))
+    click.echo(_("head:    {rev}").format(rev=db.head_revision()))
+
+
+@cli.command()
+@click.option("--home", "home", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_("Where to put the demo (default: a new temporary directory)."))  # fmt: skip
+@click.option("--no-open", is_flag=True, help=_("Only build the demo database; do not open the app."))
+def demo(home: Path | None, no_open: bool) -> None:
+    """Build a throwaway database filled with the sample data (your own data is not touched).
+
+    \b
+    Example:
+      topup demo
+    """
+    from sample_data.generate import fill
+
+    home = home or Path(tempfile.mkdtemp(prefix="topup-demo-"))
+    settings = load_settings(home=home, database_url=sqlite_url(home / "topup.sqlite3"))
+    tracker = Tracker.open(settings)
+    try:
+        if tracker.list_topups(limit=1).items:
+            click.echo(_("The demo at {home} has data already; opening it as it is.").format(home=home))
+        else:
+            with tempfile.TemporaryDirectory() as files:
+                count = fill(tracker, now=tracker.clock.now(), receipts_dir=Path(files))
+            click.echo(_("Demo database with {n} top-ups: {home}").format(n=count, home=home))
+    finally:
+        tracker.close()
+    click.echo(_("Use it from the command line with: TOPUP_HOME={home} topup list").format(home=home))

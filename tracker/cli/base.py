@@ -1,0 +1,62 @@
+"""The group, the error handling and the entry point of the `topup` command.
+
+Refusals from the core become a message on stderr and exit code 1; click's usage errors exit 2. A user never
+sees a traceback: an unexpected error prints one line and how to get the details (TOPUP_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from tracker.cli.context import AppContext
+from tracker.errors import InvalidInputs, TrackerError
+from tracker.i18n import _
+
+
+class TopupGroup(click.Group):
+    """A group whose commands report core refusals cleanly instead of with a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except InvalidInputs as exc:
+            for error in exc.errors:
+                click.echo(_("error: {error}").format(error=error), err=True)
+            ctx.exit(1)
+        except TrackerError as exc:
+            click.echo(_("error: {error}").format(error=exc), err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("TOPUP_DEBUG"):
+                raise
+            click.echo(_("internal error: {kind}: {error}").format(kind=type(exc).__name__, error=exc), err=True)
+            click.echo(_("run again with TOPUP_DEBUG=1 for details, and please report it"), err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=TopupGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "database_url", metavar="URL", help=_("Database URL (default: SQLite in the data directory)."))
+@click.version_option(package_name="topup")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """topup: keep every mobile top-up, its receipt and its proof.
+
+    \b
+    Examples:
+      topup lines add "8 701 123 45 67" --label Mum
+      topup add --line 87011234567 --amount "2 000" --channel bank_app --provider Kaspi.kz
+      topup verify 1 --credited 2000 --by sms
+      topup list --month 2026-11
+    """
+    ctx.obj = AppContext(database_url)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def main() -> None:
+    cli(prog_name="topup")

@@ -1,0 +1,134 @@
+"""Rendering records for the terminal (rich tables) and for scripts (canonical CSV and JSON)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.table import Table
+
+from tracker import formatting as fmt
+from tracker.canonical import COLUMNS, to_fields
+from tracker.i18n import _
+from tracker.operators import brand
+from tracker.records import HistoryRecord, LineRecord, ReceiptRecord, TopUpRecord
+from tracker.vocab import label
+
+# Columns by importance: what fits an 80-column terminal first, the rest as the terminal widens.
+_TOPUP_COLUMNS = (
+    (0, "ID", "right"), (0, "When", "left"), (0, "Line", "left"), (0, "Asked", "right"),
+    (0, "Credited", "right"), (0, "Status", "left"), (0, "Proof", "left"), (100, "Channel", "left"),
+    (100, "Ref", "left"), (120, "Provider", "left"), (140, "Operator", "left"), (140, "Paid", "right"),
+)  # fmt: skip
+
+
+def topups_table(records: Sequence[TopUpRecord], zone: ZoneInfo, width: int = 80) -> Table:
+    """A table of top-ups with as many columns as the terminal's width shows without cutting values."""
+    titles = {"ID": _("ID"), "When": _("When"), "Line": _("Line"), "Asked": _("Asked"), "Credited": _("Credited"),
+              "Status": _("Status"), "Proof": _("Proof"), "Channel": _("Channel"), "Ref": _("Ref"),
+              "Provider": _("Provider"), "Operator": _("Operator"), "Paid": _("Paid")}  # fmt: skip
+    shown = [(key, justify) for min_width, key, justify in _TOPUP_COLUMNS if width >= min_width]
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    for key, justify in shown:
+        table.add_column(titles[key], justify=justify, no_wrap=key != "Line", overflow="ellipsis")  # type: ignore[arg-type]
+    for t in records:
+        cells = {
+            "ID": str(t.id), "When": fmt.when(t.occurred_at, zone), "Line": t.line_label or fmt.phone(t.line),
+            "Asked": fmt.money(t.amount, t.currency), "Credited": fmt.money(t.credited, t.currency),
+            "Status": t.status.value, "Proof": proof_mark(t), "Channel": t.channel.value, "Ref": t.reference or "",
+            "Provider": t.provider or "", "Operator": brand(t.operator),
+            "Paid": fmt.money(t.paid, t.paid_currency) if t.paid is not None else "",
+        }  # fmt: skip
+        table.add_row(*(cells[key] for key, _justify in shown))
+    return table
+
+
+def proof_mark(t: TopUpRecord) -> str:
+    """R: a receipt file is kept; #: only a reference; -: no proof at all."""
+    return "R" if t.receipts else "#" if t.reference else "-"
+
+
+def write_csv(records: Sequence[TopUpRecord], zone: ZoneInfo) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(to_fields(record, zone))
+
+
+def write_json(records: Sequence[TopUpRecord], zone: ZoneInfo) -> None:
+    rows = [{"id": r.id, **{k: to_fields(r, zone)[k] or None for k in COLUMNS}} for r in records]
+    sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+
+
+def topup_detail(console: Console, t: TopUpRecord, receipts: Sequence[ReceiptRecord], zone: ZoneInfo) -> None:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    rows = [
+        (_("Top-up"), f"#{t.id}  {t.uid}"),
+        (_("When"), fmt.when_long(t.occurred_at, zone)),
+        (_("Line"), f"{fmt.phone(t.line)}  {t.line_label or ''}  ({brand(t.operator)}, {label(t.sim_kind)})"),
+        (_("Asked"), fmt.money(t.amount, t.currency)),
+        (_("Paid"), fmt.money(t.paid, t.paid_currency)),
+        (_("Fee"), fmt.money(t.fee, t.fee_currency)),
+        (_("Credited"), _credited(t)),
+        (_("Channel"), label(t.channel)),
+        (_("Provider"), t.provider or ""),
+        (_("Payment method"), t.payment_method or ""),
+        (_("Reference"), f"{t.reference or ''}  {label(t.reference_kind) if t.reference_kind else ''}".strip()),
+        (_("Status"), label(t.status) + (_("  (deleted)") if t.deleted_at else "")),
+        (_("Verified"), f"{fmt.when_long(t.verified_at, zone)}  {label(t.verified_by) if t.verified_by else ''}"),
+        (_("Package"), t.package or ""),
+        (_("Expires"), fmt.when_long(t.expires_at, zone)),
+        (_("Refund until"), fmt.when_long(t.refund_until, zone)),
+        (_("Note"), t.note or ""),
+    ]
+    for name, value in rows:
+        if value.strip():
+            table.add_row(name, value)
+    for r in receipts:
+        table.add_row(_("Receipt"), f"{r.original_name}  {fmt.size(r.size)}  sha256:{r.sha256[:16]}…")
+    console.print(table)
+
+
+def _credited(t: TopUpRecord) -> str:
+    if t.credited is None:
+        return _("not confirmed yet")
+    text = fmt.money(t.credited, t.currency)
+    diff = t.difference
+    return (
+        text if not diff else text + "  " + _("({diff} against asked)").format(diff=fmt.signed_money(diff, t.currency))
+    )
+
+
+def history_table(entries: Sequence[HistoryRecord], zone: ZoneInfo) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    for title in (_("When"), _("Source"), _("Action"), _("Changes")):
+        table.add_column(title)
+    for h in entries:
+        changes = "\n".join(f"{k}: {b or '∅'} → {a or '∅'}" for k, (b, a) in h.changes.items())
+        table.add_row(fmt.when(h.at, zone), h.source, h.action, changes)
+    return table
+
+
+def lines_table(lines: Sequence[LineRecord], zone: ZoneInfo) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
+    for title in (_("Number"), _("Label"), _("Operator"), _("Kind"), _("Cur."), _("Top-ups"), _("Last"), ""):
+        table.add_column(title, no_wrap=True, min_width=14 if title == _("Label") else None)
+    for line in lines:
+        flags = ", ".join(f for f, on in ((_("foreign"), line.foreign), (_("archived"), line.archived)) if on)
+        table.add_row(
+            fmt.phone(line.number),
+            line.label or "",
+            brand(line.operator),
+            label(line.kind),
+            line.currency,
+            str(line.topup_count),
+            fmt.when(line.last_topup_at, zone)[:10],  # the day is enough here
+            flags,
+        )
+    return table

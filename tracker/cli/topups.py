@@ -1,0 +1,249 @@
+"""Commands for top-ups: add, list, show, edit, delete, restore, history, verify, dispute, refund."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from tracker import formatting as fmt
+from tracker.cli.base import cli
+from tracker.cli.context import AppContext
+from tracker.cli.options import fields_from, output_format, topup_fields
+from tracker.cli.output import history_table, topup_detail, topups_table, write_csv, write_json
+from tracker.clock import month_bounds, parse_instant, parse_month
+from tracker.errors import InvalidInput
+from tracker.i18n import _
+from tracker.operators import brand
+from tracker.records import TopUpFilter, TopUpRecord
+from tracker.service import LineNotFound
+from tracker.vocab import Channel, Source, Status, label, parse_choice
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@cli.command()
+@click.option("--line", "line", required=True, metavar="NUMBER", help=_("The number topped up, as you write it."))
+@topup_fields
+@click.option("--receipt", "receipts", multiple=True, metavar="FILE", help=_("Attach a receipt file (repeatable)."))
+@click.option("--yes", "-y", is_flag=True, help=_("Create an unknown line without asking."))
+@pass_app
+def add(app: AppContext, line: str, receipts: tuple[str, ...], yes: bool, **options: str | None) -> None:
+    """Record a top-up.
+
+    \b
+    Example:
+      topup add --line "8 701 123 45 67" --amount 2000 --channel bank_app \\
+          --provider Kaspi.kz --ref 1234567890 --receipt kaspi.pdf
+    """
+    tracker = app.tracker
+    new = tracker.parse_topup({"line": line, **fields_from(options)})
+    paths = [Path(p) for p in receipts]
+    try:
+        record = tracker.add_topup(new, source=Source.CLI, receipts=paths)
+    except LineNotFound as missing:
+        if not yes:
+            click.confirm(_("No line {number} yet. Create it?").format(number=fmt.phone(missing.number)), abort=True)
+        record = tracker.add_topup(new, source=Source.CLI, receipts=paths, create_line=True)
+        click.echo(
+            _("New line {number} ({operator}).").format(number=fmt.phone(record.line), operator=brand(record.operator))
+        )
+    click.echo(_describe_added(record))
+    if record.status is Status.PENDING:
+        click.echo(_("When the line is credited, confirm it: topup verify {id} --credited AMOUNT").format(id=record.id))
+
+
+def _describe_added(t: TopUpRecord) -> str:
+    return _("Added top-up #{id}: {amount} to {line} via {channel}, {status}.").format(
+        id=t.id, amount=fmt.money(t.amount, t.currency), line=t.line_label or fmt.phone(t.line),
+        channel=label(t.channel), status=label(t.status))  # fmt: skip
+
+
+@cli.command("list")
+@click.option("--month", metavar="YYYY-MM", help=_("Only this calendar month (in your time zone)."))
+@click.option("--from", "start", metavar="DATE", help=_("From this day or instant on."))
+@click.option("--to", "end", metavar="DATE", help=_("Up to this day (included) or instant."))
+@click.option("--line", metavar="NUMBER", help=_("Only this line."))
+@click.option("--status", metavar="STATUS", help=_("Only this status."))
+@click.option("--channel", metavar="CHANNEL", help=_("Only this channel."))
+@click.option("--search", metavar="TEXT", help=_("Text in the reference, provider or note."))
+@click.option("--deleted", is_flag=True, help=_("Include deleted top-ups."))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help=_("Rows per page."))
+@click.option("--after", metavar="CURSOR", help=_("Continue after the page that printed this cursor."))
+@output_format
+@pass_app
+def list_(app: AppContext, month: str | None, start: str | None, end: str | None, line: str | None,
+          status: str | None, channel: str | None, search: str | None, deleted: bool, limit: int,
+          after: str | None, output: str) -> None:  # fmt: skip
+    """List top-ups, newest first, a page at a time.
+
+    \b
+    Examples:
+      topup list --month 2026-11
+      topup list --line 87011234567 --status pending
+      topup list --format csv > november.csv
+    """
+    filters = _filters(app, month, start, end, line, status, channel, search, deleted)
+    page = app.tracker.list_topups(filters, after=after, limit=limit)
+    zone = app.settings.zone
+    if output == "csv":
+        write_csv(page.items, zone)
+    elif output == "json":
+        write_json(page.items, zone)
+    elif not page.items:
+        click.echo(_("No top-ups match."))
+    else:
+        app.console.print(topups_table(page.items, zone, app.console.width))
+        if page.next_cursor:
+            click.echo(_("More: topup list --after {cursor}").format(cursor=page.next_cursor))
+
+
+def _filters(app: AppContext, month: str | None, start: str | None, end: str | None, line: str | None,
+             status: str | None, channel: str | None, search: str | None, deleted: bool) -> TopUpFilter:  # fmt: skip
+    zone = app.settings.zone
+    begin = finish = None
+    if month:
+        begin, finish = month_bounds(parse_month(month, "--month"), zone)
+    if start:
+        begin = parse_instant(start, zone, field="--from", allow_future=True)
+    if end:
+        finish = parse_instant(end, zone, field="--to", allow_future=True)
+        if len(end.strip()) <= 10:  # a day: include all of it
+            finish += timedelta(days=1)
+    if begin and finish and begin >= finish:
+        raise InvalidInput(_("--from is not before --to"), where="--from")
+    return TopUpFilter(
+        start=begin, end=finish, line=line, text=search, include_deleted=deleted,
+        status=parse_choice(Status, status, "--status") if status else None,
+        channel=parse_choice(Channel, channel, "--channel") if channel else None,
+    )  # fmt: skip
+
+
+@cli.command()
+@click.argument("topup_id", metavar="ID")
+@pass_app
+def show(app: AppContext, topup_id: str) -> None:
+    """Show one top-up with its receipts.
+
+    \b
+    Example:
+      topup show 12
+    """
+    record = app.tracker.get_topup(topup_id)
+    topup_detail(app.console, record, app.tracker.list_receipts(record.id), app.settings.zone)
+
+
+@cli.command()
+@click.argument("topup_id", metavar="ID")
+@click.option("--line", "line", default=None, metavar="NUMBER", help=_("Move it to another line."))
+@topup_fields
+@pass_app
+def edit(app: AppContext, topup_id: str, line: str | None, **options: str | None) -> None:
+    """Change fields of a top-up; the old values stay in its history. An empty value ("") clears a field.
+
+    \b
+    Example:
+      topup edit 12 --amount 2500 --note "typed 2000 by mistake"
+    """
+    changes = fields_from(options)
+    if line is not None:
+        changes["line"] = line
+    if not changes:
+        raise click.UsageError(_("nothing to change: give at least one option"))
+    record = app.tracker.edit_topup(topup_id, changes, source=Source.CLI)
+    click.echo(_("Updated top-up #{id}.").format(id=record.id))
+
+
+@cli.command()
+@click.argument("topup_id", metavar="ID")
+@pass_app
+def delete(app: AppContext, topup_id: str) -> None:
+    """Delete a top-up (it can be restored).
+
+    \b
+    Example:
+      topup delete 12
+    """
+    record = app.tracker.delete_topup(topup_id, source=Source.CLI)
+    click.echo(_("Deleted top-up #{id}. Undo with: topup restore {id}").format(id=record.id))
+
+
+@cli.command()
+@click.argument("topup_id", metavar="ID")
+@pass_app
+def restore(app: AppContext, topup_id: str) -> None:
+    """Bring back a deleted top-up.
+
+    \b
+    Example:
+      topup restore 12
+    """
+    record = app.tracker.restore_topup(topup_id, source=Source.CLI)
+    click.echo(_("Restored top-up #{id}.").format(id=record.id))
+
+
+@cli.command()
+@click.argument("topup_id", metavar="ID")
+@pass_app
+def history(app: AppContext, topup_id: str) -> None:
+    """Every change made to a top-up, oldest first.
+
+    \b
+    Example:
+      topup history 12
+    """
+    app.console.print(history_table(app.tracker.history(topup_id), app.settings.zone))
+
+
+@cli.command()
+@click.argument("topup_id", metavar="ID")
+@click.option("--credited", required=True, metavar="AMOUNT", help=_("What the line was really credited."))
+@click.option("--by", metavar="HOW", help=_("How you checked: sms, balance_check, app, receipt, statement."))
+@click.option("--at", metavar="WHEN", help=_("When you checked (default: now)."))
+@pass_app
+def verify(app: AppContext, topup_id: str, credited: str, by: str | None, at: str | None) -> None:
+    """Confirm what the line was credited (the "confirm after" step).
+
+    \b
+    Example:
+      topup verify 12 --credited 1950 --by sms
+    """
+    result = app.tracker.verify(topup_id, credited, by=by, at=at, source=Source.CLI)
+    t = result.topup
+    click.echo(
+        _("Top-up #{id} verified: {credited} credited.").format(id=t.id, credited=fmt.money(t.credited, t.currency))
+    )
+    if result.difference:
+        click.echo(_("That is {diff} against the {asked} asked.").format(
+            diff=fmt.signed_money(result.difference, t.currency), asked=fmt.money(t.amount, t.currency)))  # fmt: skip
+
+
+@cli.command()
+@click.argument("topup_id", metavar="ID")
+@click.option("--note", metavar="TEXT", help=_("What happened, who you spoke to."))
+@pass_app
+def dispute(app: AppContext, topup_id: str, note: str | None) -> None:
+    """Mark a top-up as disputed: money taken, line not credited.
+
+    \b
+    Example:
+      topup dispute 12 --note "terminal hung, claim 5531 at the Kcell office"
+    """
+    record = app.tracker.dispute(topup_id, note, source=Source.CLI)
+    click.echo(_("Top-up #{id} is disputed. Keep its receipt until it is resolved.").format(id=record.id))
+
+
+@cli.command()
+@click.argument("topup_id", metavar="ID")
+@click.option("--note", metavar="TEXT", help=_("How and when the money came back."))
+@pass_app
+def refund(app: AppContext, topup_id: str, note: str | None) -> None:
+    """Mark a top-up as refunded.
+
+    \b
+    Example:
+      topup refund 12
+    """
+    record = app.tracker.refund(topup_id, note, source=Source.CLI)
+    click.echo(_("Top-up #{id} is refunded.").format(id=record.id))
