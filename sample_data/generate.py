@@ -51,8 +51,13 @@ CHANNELS = (
     (Channel.THIRD_PARTY, "Alipay", "wallet", RefKind.TRANSACTION, 0),
     (Channel.OTHER, "a friend", "transfer", None, 0),
 )
-STATUS_WEIGHTS = ((Status.CREDITED, 86), (Status.PENDING, 4), (Status.FAILED, 4), (Status.DISPUTED, 3),
-                  (Status.REFUNDED, 3))  # fmt: skip
+STATUS_WEIGHTS = (
+    (Status.CREDITED, 86),
+    (Status.PENDING, 4),
+    (Status.FAILED, 4),
+    (Status.DISPUTED, 3),
+    (Status.REFUNDED, 3),
+)
 CNY_PER_KZT = Decimal("0.0141")
 CENT = Decimal("0.01")
 
@@ -76,8 +81,9 @@ def _png(width: int, height: int, shade: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = b"".join(b"\x00" + bytes((shade if (x // 6 + y // 6) % 2 else 255) for x in range(width))
-                    for y in range(height))  # fmt: skip
+    rows = b"".join(
+        b"\x00" + bytes((shade if (x // 6 + y // 6) % 2 else 255) for x in range(width)) for y in range(height)
+    )
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
@@ -116,23 +122,33 @@ def _topup(rng: random.Random, line: SampleLine, when: datetime, serial: int) ->
     if status is Status.CREDITED:
         short = rng.random() < 0.08  # a balance loan or subscription fee taken from the top-up
         credited = amount - (rng.choice((100, 150, 200, 400)) if short and amount > 1000 else 0)
+    reference = f"{provider[:3].upper()}-{when:%y%m%d}-{serial:05d}" if ref_kind and rng.random() < 0.85 else None
     package = expires = None
     if line.kind == "esim" or rng.random() < 0.1:
         package = "Kazakhstan 3 GB / 30 days" if line.kind == "esim" else "Internet 10 GB / 30 days"
         expires = when + timedelta(days=30)
     return NewTopUp(
-        line=line.number, occurred_at=when, amount=Decimal(amount).quantize(CENT), currency=line.currency,
-        channel=channel, status=status, paid=paid, paid_currency=paid_currency,
-        fee=Decimal(fee) if fee else None, credited=Decimal(credited) if credited is not None else None,
-        provider=provider, payment_method=method,
-        reference=f"{provider[:3].upper()}-{when:%y%m%d}-{serial:05d}" if ref_kind and rng.random() < 0.85 else None,
-        reference_kind=ref_kind if ref_kind else None,
+        line=line.number,
+        occurred_at=when,
+        amount=Decimal(amount).quantize(CENT),
+        currency=line.currency,
+        channel=channel,
+        status=status,
+        paid=paid,
+        paid_currency=paid_currency,
+        fee=Decimal(fee) if fee else None,
+        credited=Decimal(credited) if credited is not None else None,
+        provider=provider,
+        payment_method=method,
+        reference=reference,
+        reference_kind=ref_kind if reference else None,
         verified_at=when + timedelta(hours=1) if credited is not None else None,
         verified_by=rng.choice(list(VerifiedBy)) if credited is not None else None,
-        package=package, expires_at=expires,
+        package=package,
+        expires_at=expires,
         refund_until=when + timedelta(days=7) if status is Status.DISPUTED else None,
         note=rng.choice((None, None, None, "для мамы", "给妈妈充值", "retry after the app froze", "shop float")),
-    )  # fmt: skip
+    )
 
 
 def fill(tracker: Tracker, *, now: datetime, seed: int = 2026, receipts_dir: Path | None = None) -> int:
@@ -162,8 +178,14 @@ def fill(tracker: Tracker, *, now: datetime, seed: int = 2026, receipts_dir: Pat
 
 def _add_recent_trouble(tracker: Tracker, now: datetime) -> None:
     """This week's things that need attention: a double charge after a dropped connection, a stuck payment."""
-    base = dict(line="+77011234567", amount=Decimal("2000.00"), currency="KZT", channel=Channel.BANK_APP,
-                provider="Kaspi.kz", payment_method="Kaspi Gold")  # fmt: skip
+    base = dict(
+        line="+77011234567",
+        amount=Decimal("2000.00"),
+        currency="KZT",
+        channel=Channel.BANK_APP,
+        provider="Kaspi.kz",
+        payment_method="Kaspi Gold",
+    )
     first = now - timedelta(days=2, hours=3)
     tracker.add_topup(
         NewTopUp(
@@ -176,10 +198,23 @@ def _add_recent_trouble(tracker: Tracker, now: datetime) -> None:
         ),
         source=Source.CLI,
     )
-    tracker.add_topup(NewTopUp(occurred_at=first + timedelta(minutes=4), status=Status.PENDING,
-                               note="app froze, paid again", **base), source=Source.CLI)  # fmt: skip
-    tracker.add_topup(NewTopUp(line="+77471234567", occurred_at=now - timedelta(days=1, hours=5),
-                               amount=Decimal("10000.00"), currency="KZT", channel=Channel.TERMINAL, provider="Qiwi",
-                               fee=Decimal("100.00"), status=Status.PENDING, reference="10293847",
-                               reference_kind=RefKind.TERMINAL, note="terminal hung before printing"),
-                      source=Source.CLI)  # fmt: skip
+    tracker.add_topup(
+        NewTopUp(occurred_at=first + timedelta(minutes=4), status=Status.PENDING, note="app froze, paid again", **base),
+        source=Source.CLI,
+    )
+    tracker.add_topup(
+        NewTopUp(
+            line="+77471234567",
+            occurred_at=now - timedelta(days=1, hours=5),
+            amount=Decimal("10000.00"),
+            currency="KZT",
+            channel=Channel.TERMINAL,
+            provider="Qiwi",
+            fee=Decimal("100.00"),
+            status=Status.PENDING,
+            reference="10293847",
+            reference_kind=RefKind.TERMINAL,
+            note="terminal hung before printing",
+        ),
+        source=Source.CLI,
+    )

@@ -31,16 +31,40 @@ def cells(line: str) -> list[str]:
 
 
 def add_kaspi(**extra: str) -> Result:
-    args = ["add", "--line", "8 701 123 45 67", "--amount", "2 000", "--channel", "bank_app", "--provider",
-            "Kaspi.kz", "--ref", "KSP-991", "--at", "24.11.2026 10:15", "--yes"]  # fmt: skip
+    args = [
+        "add",
+        "--line",
+        "8 701 123 45 67",
+        "--amount",
+        "2 000",
+        "--channel",
+        "bank_app",
+        "--provider",
+        "Kaspi.kz",
+        "--ref",
+        "KSP-991",
+        "--at",
+        "24.11.2026 10:15",
+        "--yes",
+    ]
     for key, value in extra.items():
         args += [f"--{key.replace('_', '-')}", value]
     return run(*args)
 
 
 def test_add_creates_the_line_after_confirmation_and_says_what_to_do_next() -> None:
-    result = run("add", "--line", "8 701 123 45 67", "--amount", "2 000", "--channel", "bank_app", "--at",
-                 "24.11.2026 10:15", input="y\n")  # fmt: skip
+    result = run(
+        "add",
+        "--line",
+        "8 701 123 45 67",
+        "--amount",
+        "2 000",
+        "--channel",
+        "bank_app",
+        "--at",
+        "24.11.2026 10:15",
+        input="y\n",
+    )
     assert result.exit_code == 0
     assert result.stdout == (
         "No line +7 701 123 4567 yet. Create it? [y/N]: y\n"
@@ -95,10 +119,34 @@ def test_list_prints_a_table_and_a_cursor_for_more() -> None:
     result = run("list", "--limit", "1")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert cells(lines[0]) == ["ID", "When", "Line", "Asked", "Credited", "Status", "Proof", "Channel", "Ref",
-                                "Provider"]  # fmt: skip
-    assert cells(lines[1]) == ["2", "2026-11-24", "11:00", "+7", "701", "123", "4567", "2,000.00\u00a0KZT",
-                                "1,900.00\u00a0KZT", "credited", "#", "bank_app", "KSP-992", "Kaspi.kz"]  # fmt: skip
+    assert cells(lines[0]) == [
+        "ID",
+        "When",
+        "Line",
+        "Asked",
+        "Credited",
+        "Status",
+        "Proof",
+        "Channel",
+        "Ref",
+        "Provider",
+    ]
+    assert cells(lines[1]) == [
+        "2",
+        "2026-11-24",
+        "11:00",
+        "+7",
+        "701",
+        "123",
+        "4567",
+        "2,000.00\u00a0KZT",
+        "1,900.00\u00a0KZT",
+        "credited",
+        "#",
+        "bank_app",
+        "KSP-992",
+        "Kaspi.kz",
+    ]
     assert lines[2] == "More: topup list --after 1795500000.2"
     second = run("list", "--limit", "1", "--after", "1795500000.2").stdout.splitlines()
     assert cells(second[1])[:3] == ["1", "2026-11-24", "10:15"]
@@ -124,8 +172,12 @@ def test_list_json_is_exact_decimal_strings() -> None:
     add_kaspi(paid="30", paid_currency="CNY", fee="0.5")
     (row,) = json.loads(run("list", "--format", "json").stdout)
     assert (row["id"], row["amount"], row["paid_amount"], row["paid_currency"], row["fee"]) == (
-        1, "2000.00", "30.00", "CNY", "0.50",
-    )  # fmt: skip
+        1,
+        "2000.00",
+        "30.00",
+        "CNY",
+        "0.50",
+    )
     assert row["credited_amount"] is None
 
 
@@ -190,8 +242,11 @@ def test_delete_restore_and_history() -> None:
     assert run("edit", "1", "--amount", "2500").stdout == "Updated top-up #1.\n"
     history = run("history", "1").stdout
     assert [line.split()[3] for line in history.splitlines()[1:] if line[:4].isdigit()] == [
-        "created", "deleted", "restored", "edited",
-    ]  # fmt: skip
+        "created",
+        "deleted",
+        "restored",
+        "edited",
+    ]
     assert "amount: 2000.00 → 2500.00" in history
 
 
@@ -213,8 +268,9 @@ def test_receipts_add_and_list(tmp_path: Path) -> None:
     assert run("receipts", "add", "1", str(photo)).stdout == "Attached 1 receipt to top-up #1.\n"
     again = run("receipts", "add", "1", str(photo))
     assert (again.exit_code, again.stderr) == (
-        1, f"error: {photo}: this file is already attached to top-up 1 (the same receipt is kept once)\n",
-    )  # fmt: skip
+        1,
+        f"error: {photo}: this file is already attached to top-up 1 (the same receipt is kept once)\n",
+    )
     listing = run("receipts", "list", "1").stdout.splitlines()
     assert cells(listing[1])[:4] == ["receipt.png", "image/png", "18", "B"]
 
@@ -228,13 +284,24 @@ def test_lines_commands() -> None:
     )
     dup = run("lines", "add", "+77051234567")
     assert (dup.exit_code, dup.stderr) == (
-        1, "error: line: line +77051234567 exists already (change it with `topup lines edit`)\n",
-    )  # fmt: skip
+        1,
+        "error: line: line +77051234567 exists already (change it with `topup lines edit`)\n",
+    )
     assert run("lines", "archive", "87051234567").stdout == "Archived line +7 705 123 4567.\n"
     assert run("lines", "list").stdout == "No lines yet. Add one: topup lines add NUMBER --label NAME\n"
     rows = json.loads(run("lines", "list", "--all", "--format", "json").stdout)
-    assert rows == [{"number": "+77051234567", "label": "Dad", "operator": "Izi", "kind": "sim", "currency": "KZT",
-                     "foreign": False, "archived": True, "topups": 0}]  # fmt: skip
+    assert rows == [
+        {
+            "number": "+77051234567",
+            "label": "Dad",
+            "operator": "Izi",
+            "kind": "sim",
+            "currency": "KZT",
+            "foreign": False,
+            "archived": True,
+            "topups": 0,
+        }
+    ]
 
 
 def test_paths_and_db_commands(home: Path) -> None:

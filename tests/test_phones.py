@@ -20,10 +20,22 @@ def test_every_typed_form_is_one_e164_number(typed: str) -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "operator"),
-    [("701", "kcell"), ("702", "kcell"), ("775", "kcell"), ("778", "kcell"), ("705", "beeline"),
-     ("706", "beeline"), ("771", "beeline"), ("776", "beeline"), ("777", "beeline"), ("707", "tele2"),
-     ("747", "tele2"), ("700", "altel"), ("708", "altel")],
-)  # fmt: skip
+    [
+        ("701", "kcell"),
+        ("702", "kcell"),
+        ("775", "kcell"),
+        ("778", "kcell"),
+        ("705", "beeline"),
+        ("706", "beeline"),
+        ("771", "beeline"),
+        ("776", "beeline"),
+        ("777", "beeline"),
+        ("707", "tele2"),
+        ("747", "tele2"),
+        ("700", "altel"),
+        ("708", "altel"),
+    ],
+)
 def test_every_prefix_suggests_its_operator(prefix: str, operator: str) -> None:
     phone = parse_phone(f"8 {prefix} 123 45 67")
     assert phone.suggested_operator == operator
@@ -39,9 +51,13 @@ def test_foreign_lines_are_allowed_and_marked() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "why"),
-    [("12345", "not a valid number"), ("hello", "not a phone number"), ("", "not a phone number"),
-     ("+7 727 250 1234", "landline")],
-)  # fmt: skip
+    [
+        ("12345", "not a valid number"),
+        ("hello", "not a phone number"),
+        ("", "not a phone number"),
+        ("+7 727 250 1234", "landline"),
+    ],
+)
 def test_wrong_numbers_are_refused_by_name(typed: str, why: str) -> None:
     with pytest.raises(InvalidInput) as info:
         parse_phone(typed, "line")
@@ -51,8 +67,13 @@ def test_wrong_numbers_are_refused_by_name(typed: str, why: str) -> None:
 
 def test_brands_are_the_apps_own_names() -> None:
     assert [brand(parse_operator(b)) for b in ("KCELL", "activ", "beeline", "IZI", "tele2", "Altel")] == [
-        "Kcell", "activ", "Beeline", "Izi", "Tele2", "ALTEL",
-    ]  # fmt: skip
+        "Kcell",
+        "activ",
+        "Beeline",
+        "Izi",
+        "Tele2",
+        "ALTEL",
+    ]
     with pytest.raises(InvalidInput, match="one of: Kcell, activ, Beeline, Izi, Tele2, ALTEL"):
         parse_operator("T2")
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tracker.clock import iso_local, parse_instant
+from tracker.clock import iso_local, parse_instant, parse_with_formats
 from tracker.errors import InvalidInput, InvalidInputs, field_error
 from tracker.i18n import _
 from tracker.money import DEFAULT_CEILING, DEFAULT_CURRENCY, parse_amount, parse_currency, plain
@@ -46,6 +46,8 @@ class ParseContext:
     currency: str = DEFAULT_CURRENCY
     decimal_mark: str | None = None  # None: infer, refusing ambiguity; "." for canonical CSV
     default_now: bool = True  # an empty occurred_at means "now" (CLI, form), not an error (import)
+    date_formats: tuple[str, ...] = ()  # a source's explicit formats; empty: ISO 8601 or day-first
+    year_range: tuple[int, int] | None = None
 
 
 class _Reader:
@@ -96,6 +98,11 @@ class _Reader:
         )
 
     def instant(self, name: str, *, future: bool = False) -> datetime | None:
+        ctx = self.ctx
+        if ctx.date_formats:
+            return self.parse(name, lambda v: parse_with_formats(
+                v, ctx.date_formats, ctx.zone, field=name, year_range=ctx.year_range,
+                now=None if future else ctx.now))  # fmt: skip
         return self.parse(
             name,
             lambda v: parse_instant(

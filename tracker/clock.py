@@ -114,6 +114,46 @@ def _parse_shape(raw: str, tz: ZoneInfo, field: str) -> tuple[datetime, bool]:
     raise field_error(field, raw, _("not a date in a format topup reads"), ACCEPTED)
 
 
+def parse_with_formats(
+    text: str,
+    formats: tuple[str, ...],
+    tz: ZoneInfo,
+    *,
+    field: str = "date",
+    year_range: tuple[int, int] | None = None,
+    now: datetime | None = None,
+) -> datetime:
+    """An instant read with a source's own explicit formats ("iso" for ISO 8601), never guessed."""
+    raw = text.strip()
+    value = None
+    for fmt in formats:
+        try:
+            value = isoparse(raw) if fmt == "iso" else datetime.strptime(raw, fmt)
+            break
+        except (ValueError, OverflowError):
+            continue
+    if value is None:
+        shown = ", ".join("ISO 8601" if f == "iso" else f for f in formats)
+        raise field_error(
+            field, text, _("not a date in this source's format"), _("expected {formats}").format(formats=shown)
+        )
+    if year_range and not year_range[0] <= value.year <= year_range[1]:
+        raise field_error(
+            field,
+            text,
+            _("the year {year} is outside {first}-{last}").format(
+                year=value.year, first=year_range[0], last=year_range[1]
+            ),
+            _("check the profile's year_range"),
+        )
+    if value.tzinfo is None:
+        value = localize(value, tz, field=field, raw=text)
+    value = value.astimezone(UTC).replace(microsecond=0)
+    if now is not None and value > now + FUTURE_TOLERANCE:
+        raise field_error(field, text, _("it is in the future"))
+    return value
+
+
 def parse_month(text: str, field: str = "month") -> date:
     """`2026-11` as the first day of that month."""
     match = _MONTH_RE.match(text.strip())

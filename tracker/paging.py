@@ -29,13 +29,22 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise field_error("after", cursor, _("not a page cursor"), _("use the cursor a page gave")) from None
 
 
-def _after(cursor: tuple[datetime, int]) -> ColumnElement[bool]:
+def _key(cursor: tuple[datetime, int]) -> ColumnElement:
     # The binds carry the columns' types, so SQLite compares the same stored text form.
-    at = literal(cursor[0], TopUp.occurred_at.type)
-    return tuple_(TopUp.occurred_at, TopUp.id) < tuple_(at, literal(cursor[1], TopUp.id.type))
+    return tuple_(literal(cursor[0], TopUp.occurred_at.type), literal(cursor[1], TopUp.id.type))
 
 
-newest_first = SimpleNamespace(order=(TopUp.occurred_at.desc(), TopUp.id.desc()), after=_after)
+def _before(cursor: tuple[datetime, int]) -> ColumnElement[bool]:
+    return tuple_(TopUp.occurred_at, TopUp.id) < _key(cursor)
+
+
+def _after(cursor: tuple[datetime, int]) -> ColumnElement[bool]:
+    return tuple_(TopUp.occurred_at, TopUp.id) > _key(cursor)
+
+
+# Lists page newest first; exports stream oldest first.
+newest_first = SimpleNamespace(order=(TopUp.occurred_at.desc(), TopUp.id.desc()), after=_before)
+oldest_first = SimpleNamespace(order=(TopUp.occurred_at, TopUp.id), after=_after)
 
 
 def filtered(query: Select, f: TopUpFilter) -> Select:

@@ -7,6 +7,7 @@ Russia shares +7, so numbers are read for region KZ and a +7 9xx number is forei
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -26,8 +27,11 @@ class Phone:
     suggested_operator: str | None
 
 
+@lru_cache(maxsize=65536)
 def parse_phone(text: str, field: str = "line") -> Phone:
-    """Normalise a number as typed; refuse anything that is not a valid mobile or foreign number."""
+    """Normalise a number as typed; refuse anything that is not a valid mobile or foreign number.
+
+    Cached: an import repeats the same few thousand numbers a million times, and parsing is the slow part."""
     raw = text.strip()
     digits = "".join(c for c in raw if c.isdigit())
     if not digits:

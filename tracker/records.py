@@ -161,3 +161,17 @@ class LineChanges:
     currency: str | None = None
     note: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
+    id: int
+    source_name: str
+    source_sha256: str
+    profile: str
+    created_at: datetime
+    new: int
+    present: int
+    duplicates: int
+    refused: int
+    undone_at: datetime | None

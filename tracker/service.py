@@ -46,6 +46,7 @@ from tracker.records import (
 )
 from tracker.settings import Settings
 from tracker.storage import new_topup_row, receipt_record, topup_record
+from tracker.transfers import Transfers
 from tracker.vocab import SimKind, Source, Status, VerifiedBy, parse_choice
 
 MAX_PAGE = 1000
@@ -63,7 +64,7 @@ class LineNotFound(NotFound):
         self.number = number
 
 
-class Tracker:
+class Tracker(Transfers):
     def __init__(self, settings: Settings, engine: Engine, clock: Clock | None = None) -> None:
         self.settings = settings
         self.engine = engine
@@ -184,6 +185,8 @@ class Tracker:
         self, new: NewTopUp, *, source: Source, receipts: Sequence[Path] = (), create_line: bool = False
     ) -> TopUpRecord:
         """Store a top-up with its receipts and its first history entry, all in one transaction."""
+        if new.reference_kind and not new.reference:
+            raise field_error("reference_kind", new.reference_kind.value, _("there is no reference to describe"))
         with self._tx() as s:
             line = s.scalar(select(Line).where(Line.number == new.line))
             if line is None:

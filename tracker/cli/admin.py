@@ -84,8 +84,13 @@ def db_current(app: AppContext) -> None:
 
 
 @cli.command()
-@click.option("--home", "home", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=_("Where to put the demo (default: a new temporary directory)."))  # fmt: skip
+@click.option(
+    "--home",
+    "home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=_("Where to put the demo (default: a new temporary directory)."),
+)
 @click.option("--no-open", is_flag=True, help=_("Only build the demo database; do not open the app."))
 def demo(home: Path | None, no_open: bool) -> None:
     """Build a throwaway database filled with the sample data (your own data is not touched).

@@ -24,12 +24,14 @@ def lines() -> None:
 
 
 def _line_options(command):
-    for flag, name, help_text in reversed([
-        ("--label", "label", _("A name you recognise: Mum, shop terminal 3…")),
-        ("--operator", "operator", _("Kcell, activ, Beeline, Izi, Tele2 or ALTEL (default: from the prefix).")),
-        ("--currency", "currency", _("Currency the line is topped up in (default KZT).")),
-        ("--note", "note", _("Free text.")),
-    ]):  # fmt: skip
+    for flag, name, help_text in reversed(
+        [
+            ("--label", "label", _("A name you recognise: Mum, shop terminal 3…")),
+            ("--operator", "operator", _("Kcell, activ, Beeline, Izi, Tele2 or ALTEL (default: from the prefix).")),
+            ("--currency", "currency", _("Currency the line is topped up in (default KZT).")),
+            ("--note", "note", _("Free text.")),
+        ]
+    ):
         command = click.option(flag, name, metavar="TEXT", default=None, help=help_text)(command)
     return command
 
@@ -71,9 +73,19 @@ def list_lines(app: AppContext, everything: bool, output: str) -> None:
     """
     found = app.tracker.list_lines(include_archived=everything)
     if output == "json":
-        rows = [{"number": x.number, "label": x.label, "operator": brand(x.operator) if x.operator else None,
-                 "kind": x.kind.value, "currency": x.currency, "foreign": x.foreign, "archived": x.archived,
-                 "topups": x.topup_count} for x in found]  # fmt: skip
+        rows = [
+            {
+                "number": x.number,
+                "label": x.label,
+                "operator": brand(x.operator) if x.operator else None,
+                "kind": x.kind.value,
+                "currency": x.currency,
+                "foreign": x.foreign,
+                "archived": x.archived,
+                "topups": x.topup_count,
+            }
+            for x in found
+        ]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif not found:
         click.echo(_("No lines yet. Add one: topup lines add NUMBER --label NAME"))

@@ -46,6 +46,10 @@ def fields_from(options: dict[str, str | None]) -> dict[str, str]:
 
 
 output_format = click.option(
-    "--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+    "--format",
+    "output",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
     help=_("table for people; csv and json use the canonical CSV field names."),
-)  # fmt: skip
+)

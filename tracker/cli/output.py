@@ -20,29 +20,56 @@ from tracker.vocab import label
 
 # Columns by importance: what fits an 80-column terminal first, the rest as the terminal widens.
 _TOPUP_COLUMNS = (
-    (0, "ID", "right"), (0, "When", "left"), (0, "Line", "left"), (0, "Asked", "right"),
-    (0, "Credited", "right"), (0, "Status", "left"), (0, "Proof", "left"), (100, "Channel", "left"),
-    (100, "Ref", "left"), (120, "Provider", "left"), (140, "Operator", "left"), (140, "Paid", "right"),
-)  # fmt: skip
+    (0, "ID", "right"),
+    (0, "When", "left"),
+    (0, "Line", "left"),
+    (0, "Asked", "right"),
+    (0, "Credited", "right"),
+    (0, "Status", "left"),
+    (0, "Proof", "left"),
+    (100, "Channel", "left"),
+    (100, "Ref", "left"),
+    (120, "Provider", "left"),
+    (140, "Operator", "left"),
+    (140, "Paid", "right"),
+)
 
 
 def topups_table(records: Sequence[TopUpRecord], zone: ZoneInfo, width: int = 80) -> Table:
     """A table of top-ups with as many columns as the terminal's width shows without cutting values."""
-    titles = {"ID": _("ID"), "When": _("When"), "Line": _("Line"), "Asked": _("Asked"), "Credited": _("Credited"),
-              "Status": _("Status"), "Proof": _("Proof"), "Channel": _("Channel"), "Ref": _("Ref"),
-              "Provider": _("Provider"), "Operator": _("Operator"), "Paid": _("Paid")}  # fmt: skip
+    titles = {
+        "ID": _("ID"),
+        "When": _("When"),
+        "Line": _("Line"),
+        "Asked": _("Asked"),
+        "Credited": _("Credited"),
+        "Status": _("Status"),
+        "Proof": _("Proof"),
+        "Channel": _("Channel"),
+        "Ref": _("Ref"),
+        "Provider": _("Provider"),
+        "Operator": _("Operator"),
+        "Paid": _("Paid"),
+    }
     shown = [(key, justify) for min_width, key, justify in _TOPUP_COLUMNS if width >= min_width]
     table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
     for key, justify in shown:
         table.add_column(titles[key], justify=justify, no_wrap=key != "Line", overflow="ellipsis")  # type: ignore[arg-type]
     for t in records:
         cells = {
-            "ID": str(t.id), "When": fmt.when(t.occurred_at, zone), "Line": t.line_label or fmt.phone(t.line),
-            "Asked": fmt.money(t.amount, t.currency), "Credited": fmt.money(t.credited, t.currency),
-            "Status": t.status.value, "Proof": proof_mark(t), "Channel": t.channel.value, "Ref": t.reference or "",
-            "Provider": t.provider or "", "Operator": brand(t.operator),
+            "ID": str(t.id),
+            "When": fmt.when(t.occurred_at, zone),
+            "Line": t.line_label or fmt.phone(t.line),
+            "Asked": fmt.money(t.amount, t.currency),
+            "Credited": fmt.money(t.credited, t.currency),
+            "Status": t.status.value,
+            "Proof": proof_mark(t),
+            "Channel": t.channel.value,
+            "Ref": t.reference or "",
+            "Provider": t.provider or "",
+            "Operator": brand(t.operator),
             "Paid": fmt.money(t.paid, t.paid_currency) if t.paid is not None else "",
-        }  # fmt: skip
+        }
         table.add_row(*(cells[key] for key, _justify in shown))
     return table
 

@@ -34,8 +34,11 @@ def add_receipts(app: AppContext, topup_id: str, files: tuple[str, ...]) -> None
     """
     added = app.tracker.attach_receipts(topup_id, [Path(f) for f in files], source=Source.CLI)
     n = len(added)
-    click.echo(ngettext("Attached {n} receipt to top-up #{id}.", "Attached {n} receipts to top-up #{id}.", n)
-               .format(n=n, id=added[0].topup_id))  # fmt: skip
+    click.echo(
+        ngettext("Attached {n} receipt to top-up #{id}.", "Attached {n} receipts to top-up #{id}.", n).format(
+            n=n, id=added[0].topup_id
+        )
+    )
     for r in added:
         if r.reused_by:
             click.echo(

@@ -56,8 +56,12 @@ def add(app: AppContext, line: str, receipts: tuple[str, ...], yes: bool, **opti
 
 def _describe_added(t: TopUpRecord) -> str:
     return _("Added top-up #{id}: {amount} to {line} via {channel}, {status}.").format(
-        id=t.id, amount=fmt.money(t.amount, t.currency), line=t.line_label or fmt.phone(t.line),
-        channel=label(t.channel), status=label(t.status))  # fmt: skip
+        id=t.id,
+        amount=fmt.money(t.amount, t.currency),
+        line=t.line_label or fmt.phone(t.line),
+        channel=label(t.channel),
+        status=label(t.status),
+    )
 
 
 @cli.command("list")
@@ -73,9 +77,20 @@ def _describe_added(t: TopUpRecord) -> str:
 @click.option("--after", metavar="CURSOR", help=_("Continue after the page that printed this cursor."))
 @output_format
 @pass_app
-def list_(app: AppContext, month: str | None, start: str | None, end: str | None, line: str | None,
-          status: str | None, channel: str | None, search: str | None, deleted: bool, limit: int,
-          after: str | None, output: str) -> None:  # fmt: skip
+def list_(
+    app: AppContext,
+    month: str | None,
+    start: str | None,
+    end: str | None,
+    line: str | None,
+    status: str | None,
+    channel: str | None,
+    search: str | None,
+    deleted: bool,
+    limit: int,
+    after: str | None,
+    output: str,
+) -> None:
     """List top-ups, newest first, a page at a time.
 
     \b
@@ -99,8 +114,17 @@ def list_(app: AppContext, month: str | None, start: str | None, end: str | None
             click.echo(_("More: topup list --after {cursor}").format(cursor=page.next_cursor))
 
 
-def _filters(app: AppContext, month: str | None, start: str | None, end: str | None, line: str | None,
-             status: str | None, channel: str | None, search: str | None, deleted: bool) -> TopUpFilter:  # fmt: skip
+def _filters(
+    app: AppContext,
+    month: str | None,
+    start: str | None,
+    end: str | None,
+    line: str | None,
+    status: str | None,
+    channel: str | None,
+    search: str | None,
+    deleted: bool,
+) -> TopUpFilter:
     zone = app.settings.zone
     begin = finish = None
     if month:
@@ -114,10 +138,14 @@ def _filters(app: AppContext, month: str | None, start: str | None, end: str | N
     if begin and finish and begin >= finish:
         raise InvalidInput(_("--from is not before --to"), where="--from")
     return TopUpFilter(
-        start=begin, end=finish, line=line, text=search, include_deleted=deleted,
+        start=begin,
+        end=finish,
+        line=line,
+        text=search,
+        include_deleted=deleted,
         status=parse_choice(Status, status, "--status") if status else None,
         channel=parse_choice(Channel, channel, "--channel") if channel else None,
-    )  # fmt: skip
+    )
 
 
 @cli.command()
@@ -215,8 +243,11 @@ def verify(app: AppContext, topup_id: str, credited: str, by: str | None, at: st
         _("Top-up #{id} verified: {credited} credited.").format(id=t.id, credited=fmt.money(t.credited, t.currency))
     )
     if result.difference:
-        click.echo(_("That is {diff} against the {asked} asked.").format(
-            diff=fmt.signed_money(result.difference, t.currency), asked=fmt.money(t.amount, t.currency)))  # fmt: skip
+        click.echo(
+            _("That is {diff} against the {asked} asked.").format(
+                diff=fmt.signed_money(result.difference, t.currency), asked=fmt.money(t.amount, t.currency)
+            )
+        )
 
 
 @cli.command()

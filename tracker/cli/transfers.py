@@ -1,0 +1,225 @@
+"""`topup import` (with `import list` and `import undo`) and `topup export`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from tracker import formatting as fmt
+from tracker.cli.base import cli
+from tracker.cli.context import AppContext
+from tracker.cli.topups import _filters
+from tracker.i18n import _
+from tracker.importing import ImportOptions, ImportReport
+from tracker.vocab import Source
+
+pass_app = click.make_pass_decorator(AppContext)
+SHOWN_PROBLEMS = 50
+
+
+class DefaultCommandGroup(click.Group):
+    """`topup import FILE` runs the default command; `topup import list` and `undo` are subcommands."""
+
+    default = "file"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[object]:
+    """A bar with rows per second and time left on a terminal; nothing when output goes to a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]:,} rows"),
+               TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, transient=True, console=None) as bar:
+        task = bar.add_task(label, total=total, rows=0, rate=0.0)
+
+        def update(done: int, rows: int) -> None:
+            elapsed = bar.tasks[0].elapsed or 1e-9
+            bar.update(task, completed=done, rows=rows, rate=rows / elapsed)
+
+        yield update
+
+
+@cli.group("import", cls=DefaultCommandGroup, invoke_without_command=False)
+def import_group() -> None:
+    """Import top-ups from CSV or a bundle; list and undo earlier imports.
+
+    \b
+    Examples:
+      topup import old-topups.csv
+      topup import statement.csv --profile kaspi --line 87011234567 --dry-run
+      topup import list
+      topup import undo 3
+    """
+
+
+@import_group.command("file")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--profile",
+    default="canonical",
+    show_default=True,
+    metavar="NAME|PATH",
+    help=_("How to read the file: canonical, kaspi, or the path of your own profile (.toml)."),
+)
+@click.option("--line", metavar="NUMBER", help=_("The line for files that do not show numbers (statements)."))
+@click.option("--dry-run", is_flag=True, help=_("Show exactly what would happen; write nothing."))
+@click.option(
+    "--on-error",
+    type=click.Choice(["abort", "skip"]),
+    default="abort",
+    show_default=True,
+    help=_("abort: write nothing if any row is refused; skip: import the good rows."),
+)
+@click.option("--rejects", type=click.Path(path_type=Path), help=_("Where --on-error skip writes refused rows."))
+@click.option("--allow-duplicates", is_flag=True, help=_("Import possible duplicates too."))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def import_file(app: AppContext, file: Path, profile: str, line: str | None, dry_run: bool, on_error: str,
+                rejects: Path | None, allow_duplicates: bool, output: str) -> None:  # fmt: skip
+    """Import a CSV file (or a bundle zip); all or nothing unless --on-error skip.
+
+    \b
+    Examples:
+      topup import export.csv
+      topup import kaspi.csv --profile kaspi --line 87011234567
+    """
+    options = ImportOptions(line=line, dry_run=dry_run, on_error=on_error, rejects=rejects,
+                            allow_duplicates=allow_duplicates)  # fmt: skip
+    size = file.stat().st_size if file.is_file() else 0
+    with progress_bar(size, _("Importing")) as update:
+        report = app.tracker.import_file(file, profile, options, progress=update)  # type: ignore[arg-type]
+    if output == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, dry_run)
+    if report.refused and on_error == "abort":
+        raise click.exceptions.Exit(1)
+
+
+def _print_report(report: ImportReport, dry_run: bool) -> None:
+    for refused in report.refused[:SHOWN_PROBLEMS]:
+        where = f"{report.source}: row {refused.row}" + (f", column {refused.column}" if refused.column else "")
+        click.echo(_("refused: {where}: {why}").format(where=where, why=refused.why), err=True)
+    for dup in report.duplicates[:SHOWN_PROBLEMS]:
+        click.echo(
+            _("possible duplicate: row {row}: {reason} (uid {uid})").format(
+                row=dup.row, reason=dup.reason, uid=dup.matches_uid
+            )
+        )
+    hidden = max(0, len(report.refused) - SHOWN_PROBLEMS) + max(0, len(report.duplicates) - SHOWN_PROBLEMS)
+    if hidden:
+        click.echo(_("… and {n} more (use --format json for all)").format(n=hidden))
+    for number in report.new_lines:
+        click.echo(_("new line: {number}").format(number=fmt.phone(number)))
+    for note in report.notes[:SHOWN_PROBLEMS]:
+        click.echo(_("note: {note}").format(note=note))
+    click.echo(report.summary)
+    if report.duplicates:
+        click.echo(_("Possible duplicates were held back; import them anyway with --allow-duplicates."))
+    if dry_run:
+        click.echo(_("Dry run: nothing was written."))
+    elif not report.written:
+        click.echo(_("Nothing was written: fix the refused rows, or import the good ones with --on-error skip."))
+    else:
+        click.echo(_("Import batch {id}; undo it with: topup import undo {id}").format(id=report.batch_id))
+    if report.rejects_path:
+        click.echo(_("Refused rows were written to {path}").format(path=report.rejects_path))
+
+
+@import_group.command("list")
+@pass_app
+def import_list(app: AppContext) -> None:
+    """List earlier imports, newest first.
+
+    \b
+    Example:
+      topup import list
+    """
+    batches = app.tracker.list_batches()
+    if not batches:
+        click.echo(_("No imports yet."))
+        return
+    table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
+    for title in (_("Batch"), _("When"), _("File"), _("Profile"), _("New"), _("Present"), _("Dup."), _("Refused"), ""):
+        table.add_column(title, no_wrap=title != _("File"), min_width=len(title))
+    for b in batches:
+        table.add_row(
+            str(b.id),
+            fmt.when(b.created_at, app.settings.zone),
+            b.source_name,
+            b.profile,
+            str(b.new),
+            str(b.present),
+            str(b.duplicates),
+            str(b.refused),
+            _("undone") if b.undone_at else "",
+        )
+    app.console.print(table)
+
+
+@import_group.command("undo")
+@click.argument("batch", type=int)
+@pass_app
+def import_undo(app: AppContext, batch: int) -> None:
+    """Remove exactly the top-ups an import added (they can still be restored one by one).
+
+    \b
+    Example:
+      topup import undo 3
+    """
+    count = app.tracker.undo_batch(batch, source=Source.CLI)
+    click.echo(_("Undid import batch {id}: {n} top-ups deleted.").format(id=batch, n=count))
+
+
+@cli.command("export")
+@click.argument("file", required=False, default="-", metavar="[FILE|-]")
+@click.option("--month", metavar="YYYY-MM", help=_("Only this calendar month."))
+@click.option("--from", "start", metavar="DATE", help=_("From this day or instant on."))
+@click.option("--to", "end", metavar="DATE", help=_("Up to this day (included) or instant."))
+@click.option("--line", metavar="NUMBER", help=_("Only this line."))
+@click.option("--status", metavar="STATUS", help=_("Only this status."))
+@click.option("--channel", metavar="CHANNEL", help=_("Only this channel."))
+@click.option("--mask", is_flag=True, help=_("Hide the middle digits of phone numbers, for sharing."))
+@click.option(
+    "--bundle",
+    type=click.Path(path_type=Path),
+    metavar="ZIP",
+    help=_("Write a zip with the CSV, the receipt files and a manifest of their hashes."),
+)
+@pass_app
+def export(app: AppContext, file: str, month: str | None, start: str | None, end: str | None, line: str | None,
+           status: str | None, channel: str | None, mask: bool, bundle: Path | None) -> None:  # fmt: skip
+    """Export top-ups as canonical CSV (to a file, or - for standard output).
+
+    \b
+    Examples:
+      topup export november.csv --month 2026-11
+      topup export --bundle claim-2026-11.zip --month 2026-11 --mask
+    """
+    filters = _filters(app, month, start, end, line, status, channel, None, False)
+    if bundle:
+        rows, files = app.tracker.export_bundle(bundle, filters, mask=mask)
+        click.echo(
+            _("Wrote {path}: {rows} top-ups and {files} receipt files.").format(path=bundle, rows=rows, files=files)
+        )
+        return
+    if file == "-":
+        app.tracker.export_csv(sys.stdout, filters, mask=mask)
+        return
+    with open(file, "w", encoding="utf-8", newline="") as out:
+        rows = app.tracker.export_csv(out, filters, mask=mask)
+    click.echo(_("Wrote {rows} top-ups to {path}.").format(rows=rows, path=file), err=True)
