@@ -80,6 +80,7 @@ def test_an_explicit_decimal_mark_resolves_the_ambiguous_forms() -> None:
 
 
 def test_statement_amounts_keep_their_sign() -> None:
+    assert parse_number("+ 150 000,00 ₸", currency="KZT") == Decimal("150000.00")
     assert parse_number("- 1 450,00 ₸", currency="KZT") == Decimal("-1450.00")
     assert parse_number("\u2212 1 450,00 ₸", currency="KZT") == Decimal("-1450.00")
 

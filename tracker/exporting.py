@@ -57,7 +57,9 @@ def _receipts(s: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
 def write_csv(records: Iterator[TopUpRecord], out: TextIO, zone: ZoneInfo, *, mask: bool = False,
               progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
     """Write canonical CSV; returns the number of rows written."""
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180's CRLF: Python 3.11's csv quotes a cell only for the characters of the line terminator, so with
+    # "\n" alone a note holding a bare "\r" would go out unquoted and break the row on reading.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
     for record in records:

@@ -256,6 +256,10 @@ class Importer:
                 continue
             key = _dup_key(line_ids[new.line], new)
             match = nearby.get(key)
+            # Rows exported by topup carry a uid: they were distinct top-ups in their own ledger, so they are not
+            # held back against each other, only against what was stored before this import.
+            if match and match.same_file and new.uid:
+                match = None
             if match and not options.allow_duplicates:
                 report.duplicates.append(_duplicate(pending, match))
                 continue
@@ -332,32 +336,20 @@ class Importer:
         return result.scalar_one(), operator
 
     def _attach_receipts(self, pendings: list[_Pending], report: ImportReport) -> None:
-        """Link receipts named by hash; only files present and intact in the store are attached."""
+        """Link receipts named by hash; only files that came in the bundle or are intact in the store."""
         for p in pendings:
             topup_id = self.s.scalar(select(TopUp.id).where(TopUp.uid == p.values["uid"]))  # type: ignore[index]
             for sha in dict.fromkeys(p.receipts):
-                path = self.store.path(sha)
-                if not self.store.intact(sha):
-                    report.notes.append(
-                        _("row {row}: receipt {sha} is not in the receipt store; not attached").format(
-                            row=p.row, sha=sha[:16]
-                        )
-                    )
+                described = self._describe_receipt(sha)
+                if described is None:
+                    note = _("row {row}: receipt {sha} is not in the receipt store; not attached")
+                    report.notes.append(note.format(row=p.row, sha=sha[:16]))
                     continue
-                known = self.s.execute(
-                    select(Receipt.original_name, Receipt.media_type).where(Receipt.sha256 == sha).limit(1)
-                ).first()
-                name, media = known if known else (sha, "application/octet-stream")
-                self.s.add(
-                    Receipt(
-                        topup_id=topup_id,
-                        sha256=sha,
-                        original_name=name,
-                        media_type=media,
-                        size=path.stat().st_size,
-                        added_at=self.now,
-                    )
+                name, media, size = described
+                receipt = Receipt(
+                    topup_id=topup_id, sha256=sha, original_name=name, media_type=media, size=size, added_at=self.now
                 )
+                self.s.add(receipt)
         self.s.flush()
 
     def _describe_receipt(self, sha: str) -> tuple[str, str, int] | None:

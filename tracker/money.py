@@ -159,7 +159,7 @@ def parse_number(
         raise field_error(field, raw, _("it is empty"), _("a number such as 2000 or 2 000,50"))
     body = _strip_markers(body, field, currency).strip()
     negative = bool(body) and body[0] in _MINUS_SIGNS
-    if negative:
+    if negative or body[:1] == "+":  # statements print income as "+ 150 000,00 ₸"
         body = body[1:].strip()
     for space in _GROUP_SPACES:
         body = body.replace(space, " ")

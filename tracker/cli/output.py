@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from rich.table import Table
 
 from tracker import formatting as fmt
 from tracker.canonical import COLUMNS, to_fields
+from tracker.exporting import write_csv as export_csv
 from tracker.i18n import _
 from tracker.operators import brand
 from tracker.records import HistoryRecord, LineRecord, ReceiptRecord, TopUpRecord
@@ -80,10 +80,8 @@ def proof_mark(t: TopUpRecord) -> str:
 
 
 def write_csv(records: Sequence[TopUpRecord], zone: ZoneInfo) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow(to_fields(record, zone))
+    """The same canonical CSV as `topup export`, so a listed page can be imported as it is."""
+    export_csv(iter(records), sys.stdout, zone)
 
 
 def write_json(records: Sequence[TopUpRecord], zone: ZoneInfo) -> None:

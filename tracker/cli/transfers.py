@@ -66,7 +66,7 @@ def import_group() -> None:
     """
 
 
-@import_group.command("file")
+@import_group.command("file", hidden=True)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--profile",

@@ -1,0 +1,176 @@
+"""Export: canonical CSV that imports back losslessly, safe in spreadsheets, masked on request, bundled with proof."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import NOW
+from tests.helpers import add, write_file
+from tracker import db
+from tracker.clock import Clock
+from tracker.formulas import neutralise, unescape
+from tracker.records import NewTopUp
+from tracker.service import Tracker
+from tracker.settings import load_settings, sqlite_url
+from tracker.vocab import Channel, RefKind, Source, Status
+
+
+def export_text(tracker: Tracker, **kw: object) -> str:
+    out = io.StringIO()
+    tracker.export_csv(out, **kw)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def fresh(template: str, folder: Path) -> Tracker:
+    shutil.copyfile(template, folder / "t.sqlite3")
+    settings = load_settings(home=folder, database_url=sqlite_url(folder / "t.sqlite3"))
+    return Tracker(settings, db.make_engine(settings.database_url), Clock(fixed=NOW))
+
+
+awkward_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from("\",;\n\r\t'=+-@"),
+    max_size=30,
+)
+topups = st.lists(
+    st.fixed_dictionaries(
+        {
+            "minutes": st.integers(0, 60 * 24 * 900),
+            "amount": st.decimals(min_value=Decimal("0.01"), max_value=Decimal(999_999), places=2),
+            "note": awkward_text,
+            "provider": awkward_text.map(lambda t: t.strip()[:80]),
+            "reference": st.one_of(st.none(), st.text(alphabet="ABC123-=+", min_size=1, max_size=12)),
+            "channel": st.sampled_from(list(Channel)),
+            "status": st.sampled_from(list(Status)),
+            "paid": st.one_of(st.none(), st.decimals(min_value=Decimal("0.01"), max_value=Decimal(9999), places=2)),
+        }
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(topups)
+def test_export_import_export_is_byte_identical(templates: dict[str, str | None], rows: list[dict]) -> None:
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        first = fresh(templates["sqlite"], Path(a))  # type: ignore[arg-type]
+        first.add_line("+77011234567", {"label": 'Mum, "the" boss'})
+        for i, r in enumerate(rows):
+            first.add_topup(
+                NewTopUp(
+                    line="+77011234567",
+                    occurred_at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=r["minutes"]),
+                    amount=r["amount"],
+                    currency="KZT",
+                    channel=r["channel"],
+                    status=r["status"],
+                    note=r["note"].strip() or None,
+                    provider=r["provider"].strip() or None,
+                    reference=f"{r['reference']}{i}" if r["reference"] else None,
+                    reference_kind=RefKind.OTHER if r["reference"] else None,
+                    paid=r["paid"],
+                    paid_currency="CNY" if r["paid"] else None,
+                ),
+                source=Source.CLI,
+            )
+        exported = export_text(first)
+        first.close()
+        (Path(b) / "in.csv").write_text(exported, encoding="utf-8", newline="")
+        second = fresh(templates["sqlite"], Path(b))  # type: ignore[arg-type]
+        report = second.import_file(Path(b) / "in.csv")
+        assert report.refused == [] and report.duplicates == [] and report.new == len(rows)
+        again = export_text(second)
+        second.close()
+    assert again == exported
+
+
+def test_formula_cells_are_neutralised_and_imported_back_exactly(tracker: Tracker, tmp_path: Path) -> None:
+    for text in ("=SUM(A1)", "+7 is not a number here", "-minus", "@handle", "\ttab", "'=already quoted", "plain"):
+        assert unescape(neutralise(text)) == text
+    add(tracker, note='=HYPERLINK("http://x")', provider="@kiosk", reference="-42", package="'+quoted")
+    exported = export_text(tracker)
+    row = next(csv.DictReader(io.StringIO(exported)))
+    assert (row["note"], row["provider"], row["reference"], row["package"]) == (
+        '\'=HYPERLINK("http://x")',
+        "'@kiosk",
+        "'-42",
+        "''+quoted",
+    )
+    assert (row["line"], row["amount"]) == ("+77011234567", "2000.00")  # numbers and numbers-like never touched
+    path = tmp_path / "out.csv"
+    path.write_text(exported.replace(row["uid"], ""), encoding="utf-8")  # import as new rows elsewhere
+    tracker.delete_topup(tracker.list_topups().items[0].id, source=Source.CLI)
+    report = tracker.import_file(path)
+    assert report.present == 1  # same provider and reference: the deleted original still counts
+
+
+def test_mask_hides_the_middle_digits(tracker: Tracker) -> None:
+    add(tracker)
+    row = next(csv.DictReader(io.StringIO(export_text(tracker, mask=True))))
+    assert row["line"] == "+7701***4567"
+
+
+def test_export_filters_like_list(tracker: Tracker) -> None:
+    add(tracker, occurred_at="2026-10-31 23:30", reference="OCT")
+    add(tracker, occurred_at="2026-11-01 00:30", reference="NOV")
+    from tracker.records import TopUpFilter
+
+    start = datetime(2026, 10, 31, 19, 0, tzinfo=UTC)
+    rows = list(csv.DictReader(io.StringIO(export_text(tracker, filters=TopUpFilter(start=start)))))
+    assert [r["reference"] for r in rows] == ["NOV"]
+
+
+def test_a_bundle_carries_the_receipts_and_imports_back_verified(
+    tracker: Tracker, tmp_path: Path, templates: dict[str, str | None]
+) -> None:
+    photo = write_file(tmp_path / "terminal.png", b"\x89PNG terminal receipt 42")
+    pdf = write_file(tmp_path / "kaspi.pdf", b"%PDF-1.4 kaspi 2000")
+    add(tracker, reference="T1", receipts=(photo, pdf))
+    add(tracker, reference="T2", occurred_at="2026-11-21 09:00")
+    bundle = tmp_path / "claim.zip"
+    assert tracker.export_bundle(bundle) == (2, 2)
+    with zipfile.ZipFile(bundle) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        assert sorted(z.namelist()) == sorted(
+            ["topups.csv", "manifest.json"] + [f"receipts/{e['sha256']}" for e in manifest["receipts"]]
+        )
+        assert manifest["csv"]["sha256"] == hashlib.sha256(z.read("topups.csv")).hexdigest()
+        assert {e["name"] for e in manifest["receipts"]} == {"terminal.png", "kaspi.pdf"}
+    elsewhere = tmp_path / "accountant"
+    elsewhere.mkdir()
+    other = fresh(templates["sqlite"], elsewhere)  # type: ignore[arg-type]
+    report = other.import_file(bundle)
+    assert (report.new, report.notes) == (2, [])
+    (with_proof,) = [t for t in other.list_topups().items if t.reference == "T1"]
+    receipts = other.list_receipts(with_proof.id)
+    assert {r.original_name for r in receipts} == {"terminal.png", "kaspi.pdf"}
+    assert all(other.store.intact(r.sha256) for r in receipts)
+    other.close()
+
+
+def test_a_tampered_bundle_is_refused(tracker: Tracker, tmp_path: Path) -> None:
+    add(tracker, receipts=(write_file(tmp_path / "r.png", b"\x89PNG real"),))
+    bundle = tmp_path / "b.zip"
+    tracker.export_bundle(bundle)
+    tampered = tmp_path / "t.zip"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, b"\x89PNG fake" if item.filename.startswith("receipts/") else data)
+    import pytest
+
+    from tracker.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=r"receipt r\.png is damaged: its hash does not match"):
+        tracker.import_file(tampered)
