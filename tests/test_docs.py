@@ -56,3 +56,28 @@ def test_ci_runs_the_readmes_test_command() -> None:
     assert commands == ["make demo", "make test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "\nmake test\n" in ci
+
+
+def test_the_documented_profile_example_loads() -> None:
+    from tracker.profile import parse_profile
+
+    text = (ROOT / "docs" / "import-profiles.md").read_text(encoding="utf-8")
+    example = text.split("```toml", 1)[1].split("```", 1)[0]
+    profile = parse_profile(example, "docs example")
+    assert (profile.encoding, profile.decimal_mark, profile.sign, profile.year_range) == ("cp1251", ",", "negative",
+                                                                                        (2015, 2035))
+    assert profile.maps["status"]["успешно"] == "credited"
+    assert profile.derive["operator"][0] == "details"
+
+
+def test_the_documented_csv_example_imports(tmp_path: Path) -> None:
+    from tracker.service import Tracker
+    from tracker.settings import load_settings
+
+    text = (ROOT / "docs" / "csv-format.md").read_text(encoding="utf-8")
+    example = text.split("```csv", 1)[1].split("```", 1)[0].strip() + "\n"
+    (tmp_path / "example.csv").write_text(example, encoding="utf-8")
+    tracker = Tracker.open(load_settings(home=tmp_path))
+    report = tracker.import_file(tmp_path / "example.csv")
+    tracker.close()
+    assert (report.new, report.refused) == (3, [])
