@@ -52,26 +52,39 @@ def topups_table(records: Sequence[TopUpRecord], zone: ZoneInfo, width: int = 80
         "Paid": _("Paid"),
     }
     shown = [(key, justify) for min_width, key, justify in _TOPUP_COLUMNS if width >= min_width]
-    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    rows = [_topup_cells(t, zone) for t in records]
+    gap = 2 if width >= 100 else 1
+    table = Table(box=None, pad_edge=False, padding=(0, gap, 0, 0), header_style="bold")
     for key, justify in shown:
-        table.add_column(titles[key], justify=justify, no_wrap=key != "Line", overflow="ellipsis")  # type: ignore[arg-type]
-    for t in records:
-        cells = {
-            "ID": str(t.id),
-            "When": fmt.when(t.occurred_at, zone),
-            "Line": t.line_label or fmt.phone(t.line),
-            "Asked": fmt.money(t.amount, t.currency),
-            "Credited": fmt.money(t.credited, t.currency),
-            "Status": t.status.value,
-            "Proof": proof_mark(t),
-            "Channel": t.channel.value,
-            "Ref": t.reference or "",
-            "Provider": t.provider or "",
-            "Operator": brand(t.operator),
-            "Paid": fmt.money(t.paid, t.paid_currency) if t.paid is not None else "",
-        }
+        # Every column keeps its full values; only the line's label gives way on a narrow terminal.
+        fit = max([len(titles[key]), *(len(r[key]) for r in rows)])
+        table.add_column(
+            titles[key],
+            justify=justify,
+            no_wrap=True,
+            overflow="ellipsis",  # type: ignore[arg-type]
+            min_width=6 if key == "Line" else fit,
+        )
+    for cells in rows:
         table.add_row(*(cells[key] for key, _justify in shown))
     return table
+
+
+def _topup_cells(t: TopUpRecord, zone: ZoneInfo) -> dict[str, str]:
+    return {
+        "ID": str(t.id),
+        "When": fmt.when(t.occurred_at, zone),
+        "Line": t.line_label or fmt.phone(t.line),
+        "Asked": fmt.money(t.amount, t.currency),
+        "Credited": fmt.money(t.credited, t.currency),
+        "Status": t.status.value,
+        "Proof": proof_mark(t),
+        "Channel": t.channel.value,
+        "Ref": t.reference or "",
+        "Provider": t.provider or "",
+        "Operator": brand(t.operator),
+        "Paid": fmt.money(t.paid, t.paid_currency) if t.paid is not None else "",
+    }
 
 
 def proof_mark(t: TopUpRecord) -> str:
