@@ -62,19 +62,18 @@ CNY_PER_KZT = Decimal("0.0141")
 CENT = Decimal("0.01")
 
 
-def receipt_files(folder: Path) -> list[Path]:
-    """A few small, valid receipt files: PNG photos and PDF receipts."""
+def receipt_file(folder: Path, serial: int, new: NewTopUp) -> Path:
+    """A small, valid receipt of its own for one top-up: a PNG photo or a PDF, every third one a PDF."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for i, shade in enumerate((200, 150, 90)):
-        path = folder / f"terminal-receipt-{i + 1}.png"
-        path.write_bytes(_png(48, 64, shade))
-        files.append(path)
-    for i, text in enumerate(("Kaspi.kz kvitanciya 2 000,00 KZT", "Qiwi terminal 10293847 receipt 5 050 KZT")):
-        path = folder / f"receipt-{i + 1}.pdf"
-        path.write_bytes(_pdf(text))
-        files.append(path)
-    return files
+    if serial % 3:
+        path = folder / f"receipt-{serial:05d}.png"
+        path.write_bytes(_png(48, 64, 60 + serial % 180))
+    else:
+        path = folder / f"receipt-{serial:05d}.pdf"
+        path.write_bytes(
+            _pdf(f"{new.provider} receipt {serial} {new.amount} {new.currency} {new.occurred_at:%d.%m.%Y}")
+        )
+    return path
 
 
 def _png(width: int, height: int, shade: int) -> bytes:
@@ -159,8 +158,8 @@ def fill(tracker: Tracker, *, now: datetime, seed: int = 2026, receipts_dir: Pat
         if line.operator:
             fields["operator"] = line.operator
         tracker.add_line(line.number, fields)
-    files = receipt_files(receipts_dir) if receipts_dir else []
     count, serial = 0, 0
+    first_receipt: Path | None = None
     start = now - timedelta(days=456)
     for line in LINES:
         per_month = 8 if line.label == "Shop terminal" else 3 if line.kind == "sim" else 1
@@ -168,10 +167,13 @@ def fill(tracker: Tracker, *, now: datetime, seed: int = 2026, receipts_dir: Pat
         while when < now - timedelta(hours=2):
             serial += 1
             new = _topup(rng, line, when.replace(microsecond=0), serial)
-            attach = [files[serial % len(files)]] if files and serial % 9 == 0 else []
+            attach = [receipt_file(receipts_dir, serial, new)] if receipts_dir and serial % 9 == 0 else []
+            first_receipt = first_receipt or (attach[0] if attach else None)
             tracker.add_topup(new, source=Source.IMPORT, receipts=attach)
             count += 1
             when += timedelta(days=30 / per_month, minutes=rng.randint(-600, 600))
+    if first_receipt:  # one photo attached to two top-ups by mistake, for the receipt_reused check to find
+        tracker.attach_receipts(count - 2, [first_receipt], source=Source.CLI)
     _add_recent_trouble(tracker, now)
     return count + 3
 

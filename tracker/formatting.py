@@ -20,6 +20,13 @@ def money(amount: Decimal | None, currency: str | None, locale: str = "en") -> s
     return format_currency(amount, currency, format=_PATTERN, locale=locale, currency_digits=True)
 
 
+def number(amount: Decimal | None, currency: str, locale: str = "en") -> str:
+    """`135,560.00`: an amount in a column that already names its currency."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, format="#,##0.00", locale=locale, currency_digits=True)
+
+
 def signed_money(amount: Decimal, currency: str, locale: str = "en") -> str:
     text = money(abs(amount), currency, locale)
     return f"+{text}" if amount > 0 else f"-{text}" if amount < 0 else text

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -151,3 +152,31 @@ class History(Base):
     source: Mapped[str] = mapped_column(String(8))
     action: Mapped[str] = mapped_column(String(16))
     changes: Mapped[dict[str, list[str | None]]] = mapped_column(JSON, default=dict)
+
+
+class Rate(Base):
+    """A rate the user recorded: 1 unit of `currency` is `rate` units of `base` from `valid_from` on.
+
+    Kept as exact decimal text: SQLite's NUMERIC is a float underneath, and money never goes through a float."""
+
+    __tablename__ = "rates"
+    __table_args__ = (UniqueConstraint("currency", "base", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    base: Mapped[str] = mapped_column(String(3))
+    valid_from: Mapped[date] = mapped_column(Date)
+    rate: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Acknowledgement(Base):
+    """A finding the user has looked at, so `topup check` stops bringing it back."""
+
+    __tablename__ = "acknowledgements"
+    __table_args__ = (UniqueConstraint("topup_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topup_id: Mapped[int] = mapped_column(ForeignKey("topups.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import db
+from tracker.analysis import Analysis
 from tracker.canonical import EDITABLE, ParseContext, parse_fields, to_fields
 from tracker.clock import Clock, parse_instant
 from tracker.errors import (
@@ -64,7 +65,7 @@ class LineNotFound(NotFound):
         self.number = number
 
 
-class Tracker(Transfers):
+class Tracker(Transfers, Analysis):
     def __init__(self, settings: Settings, engine: Engine, clock: Clock | None = None) -> None:
         self.settings = settings
         self.engine = engine

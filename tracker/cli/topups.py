@@ -39,6 +39,10 @@ def add(app: AppContext, line: str, receipts: tuple[str, ...], yes: bool, **opti
     """
     tracker = app.tracker
     new = tracker.parse_topup({"line": line, **fields_from(options)})
+    for warning in tracker.warnings_for(new):
+        click.echo(_("warning: {warning}").format(warning=warning), err=True)
+        if not yes:
+            click.confirm(_("Save it anyway?"), abort=True)
     paths = [Path(p) for p in receipts]
     try:
         record = tracker.add_topup(new, source=Source.CLI, receipts=paths)

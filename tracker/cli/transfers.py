@@ -30,7 +30,7 @@ class DefaultCommandGroup(click.Group):
     default = "file"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = [self.default, *args]
         return super().parse_args(ctx, args)
 

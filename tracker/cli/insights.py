@@ -1,0 +1,245 @@
+"""`topup report`, `topup check`, `topup rates` and `topup receipts verify`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from tracker import formatting as fmt
+from tracker import report_views as views
+from tracker.checks import CheckOptions, Finding, Ref
+from tracker.cli.base import cli
+from tracker.cli.context import AppContext
+from tracker.cli.receipts import receipts
+from tracker.cli.transfers import DefaultCommandGroup
+from tracker.clock import month_bounds, month_of, parse_month
+from tracker.errors import InvalidInput
+from tracker.i18n import _
+from tracker.money import plain
+from tracker.reports import DIMENSIONS
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@cli.command()
+@click.option("--month", metavar="YYYY-MM", help=_("One month (default: the current one)."))
+@click.option("--from", "first", metavar="YYYY-MM", help=_("First month of a range."))
+@click.option("--to", "last", metavar="YYYY-MM", help=_("Last month of a range (default: the current one)."))
+@click.option("--line", metavar="NUMBER", help=_("Only this line."))
+@click.option("--base", metavar="CUR", help=_("Also convert everything to this currency, with named rates."))
+@click.option("--by", type=click.Choice(DIMENSIONS), help=_("For a range: pivot by this breakdown."))
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+              show_default=True)  # fmt: skip
+@click.option("--output", "target", type=click.Path(path_type=Path), help=_("Write to this file instead."))
+@pass_app
+def report(app: AppContext, month: str | None, first: str | None, last: str | None, line: str | None,
+           base: str | None, by: str | None, output: str, target: Path | None) -> None:  # fmt: skip
+    """Monthly spending on top-ups: per currency, by line, operator, channel and provider.
+
+    \b
+    Examples:
+      topup report
+      topup report --month 2026-11 --format markdown --output november.md
+      topup report --from 2026-01 --to 2026-11 --by operator --base KZT
+    """
+    if month and (first or last):
+        raise click.UsageError(_("use --month, or --from and --to, not both"))
+    current = month_of(app.tracker.clock.now(), app.settings.zone)
+    start = parse_month(month, "--month") if month else parse_month(first, "--from") if first else current
+    end = parse_month(last, "--to") if last else (start if month or not first else current)
+    result = app.tracker.report(start, end, line=line, base=base)
+    text = _render(app, result, output, by)
+    if target:
+        target.write_text(text, encoding="utf-8")
+        click.echo(_("Wrote the report to {path}.").format(path=target))
+    elif text:
+        click.echo(text, nl=False)
+
+
+def _render(app: AppContext, result: views.Report, output: str, by: str | None) -> str:
+    if output == "json":
+        return json.dumps(views.as_json(result), ensure_ascii=False, indent=2) + "\n"
+    if output == "csv":
+        return views.as_csv(result)
+    if output == "markdown":
+        return views.markdown(result, by)
+    console = app.console
+    with console.capture() as captured:
+        for section in views.sections(result, by):
+            console.print(Text(section.title, style="bold"))
+            if section.headers:
+                gap = 2 if console.width >= 100 else 1
+                table = Table(box=None, pad_edge=False, padding=(0, gap, 0, 0), header_style="bold")
+                for i, header in enumerate(section.headers):
+                    table.add_column(header, justify="right" if i in section.right else "left", no_wrap=True)
+                for row in section.rows:
+                    table.add_row(*row)
+                console.print(table)
+            for note in section.notes:
+                console.print(note)
+            console.print()
+        for line in views.chart_lines(result):
+            console.print(line)
+    return captured.get()
+
+
+@cli.group("check", cls=DefaultCommandGroup)
+def check_group() -> None:
+    """Find what needs attention: not credited, double charges, wrong amounts, missing proof, deadlines.
+
+    \b
+    Examples:
+      topup check
+      topup check --month 2026-11 --format json
+      topup check ack 12 amount_mismatch
+    """
+
+
+@check_group.command("file", hidden=True)
+@click.option("--month", metavar="YYYY-MM", help=_("Only top-ups of this month."))
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--stale-hours", default=24, show_default=True, type=click.IntRange(1), help=_("Pending this long."))
+@click.option("--expiry-days", default=3, show_default=True, type=click.IntRange(0), help=_("Deadlines this near."))
+@pass_app
+def check(app: AppContext, month: str | None, output: str, stale_hours: int, expiry_days: int) -> None:
+    """Run every check; exit code 1 when there are findings (for cron), 0 when all is well.
+
+    \b
+    Example:
+      topup check --stale-hours 48
+    """
+    start = end = None
+    if month:
+        start, end = month_bounds(parse_month(month, "--month"), app.settings.zone)
+    findings = app.tracker.check(CheckOptions(start, end, stale_hours, expiry_days))
+    if output == "json":
+        click.echo(json.dumps({"findings": [_finding_json(f, app) for f in findings]}, ensure_ascii=False, indent=2))
+    elif not findings:
+        click.echo(_("All is well: nothing needs attention."))
+    else:
+        _print_findings(app, findings)
+    if findings:
+        raise click.exceptions.Exit(1)
+
+
+def _ref_json(ref: Ref | None, app: AppContext) -> dict[str, object] | None:
+    if ref is None:
+        return None
+    from tracker.clock import iso_local
+
+    return {"id": ref.id, "uid": ref.uid, "occurred_at": iso_local(ref.occurred_at, app.settings.zone),
+            "line": ref.line, "amount": plain(ref.amount, ref.currency), "currency": ref.currency}  # fmt: skip
+
+
+def _finding_json(f: Finding, app: AppContext) -> dict[str, object]:
+    return {"kind": f.kind, "topup": _ref_json(f.topup, app), "related": _ref_json(f.related, app),
+            "message": f.message, "advice": f.advice}  # fmt: skip
+
+
+def _print_findings(app: AppContext, findings: list[Finding]) -> None:
+    zone = app.settings.zone
+    kinds: dict[str, list[Finding]] = {}
+    for f in findings:
+        kinds.setdefault(f.kind, []).append(f)
+    for kind, group in kinds.items():
+        app.console.print(Text(f"{kind} ({len(group)})", style="bold"))
+        app.console.print(Text(group[0].advice, style="italic"))
+        table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), show_header=False)
+        for justify in ("right", "left", "left", "right", "left"):
+            table.add_column(justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
+        for f in group:
+            t = f.topup
+            line = fmt.phone(t.line)
+            table.add_row(
+                f"#{t.id}", fmt.when(t.occurred_at, zone)[:10], line, fmt.money(t.amount, t.currency), f.message
+            )
+        app.console.print(table)
+        app.console.print()
+    click.echo(_("{n} findings. Acknowledge one you have looked at: topup check ack ID KIND").format(n=len(findings)))
+
+
+@check_group.command("ack")
+@click.argument("topup_id", metavar="ID")
+@click.argument("kind")
+@pass_app
+def ack(app: AppContext, topup_id: str, kind: str) -> None:
+    """Acknowledge a finding so it stops coming back.
+
+    \b
+    Example:
+      topup check ack 12 unusual_amount
+    """
+    app.tracker.acknowledge(topup_id, kind)
+    click.echo(_("Acknowledged {kind} on top-up #{id}.").format(kind=kind, id=topup_id))
+
+
+@cli.group()
+def rates() -> None:
+    """Exchange rates for reports converted with --base."""
+
+
+@rates.command("set")
+@click.argument("currency")
+@click.argument("base")
+@click.argument("rate")
+@click.option("--date", "valid_from", metavar="YYYY-MM-DD", help=_("First day it applies (default: today)."))
+@pass_app
+def rates_set(app: AppContext, currency: str, base: str, rate: str, valid_from: str | None) -> None:
+    """Record that 1 CURRENCY = RATE BASE from a date on.
+
+    \b
+    Example:
+      topup rates set CNY KZT 70.12 --date 2026-11-01
+    """
+    day = _day(valid_from) if valid_from else app.tracker.clock.now().astimezone(app.settings.zone).date()
+    value = app.tracker.set_rate(currency, base, rate, day)
+    click.echo(
+        _("From {day}: 1 {cur} = {rate} {base}.").format(day=day, cur=currency.upper(), rate=value, base=base.upper())
+    )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            _("{value!r} is not a date").format(value=text), where="--date", hint=_("YYYY-MM-DD")
+        ) from None
+
+
+@rates.command("list")
+@pass_app
+def rates_list(app: AppContext) -> None:
+    """List the recorded rates.
+
+    \b
+    Example:
+      topup rates list
+    """
+    found = app.tracker.list_rates()
+    if not found:
+        click.echo(_("No rates recorded. Reports use the rates implied by your own top-ups where they can."))
+    for currency, base, day, rate in found:
+        click.echo(f"{day}  1 {currency} = {rate} {base}")
+
+
+@receipts.command("verify")
+@pass_app
+def receipts_verify(app: AppContext) -> None:
+    """Re-hash every stored receipt and report the missing or damaged ones (exit 1 when any).
+
+    \b
+    Example:
+      topup receipts verify
+    """
+    checked, damaged = app.tracker.verify_receipts()
+    for sha, name, topup_id in damaged:
+        click.echo(_("damaged: {name} (sha256 {sha}…) on top-up #{id}").format(name=name, sha=sha[:16], id=topup_id))
+    click.echo(_("{n} receipt files checked, {bad} damaged.").format(n=checked, bad=len({d[0] for d in damaged})))
+    if damaged:
+        raise click.exceptions.Exit(1)
