@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tracker.canonical import COLUMNS
 from tracker.records import TopUpRecord
 from tracker.service import Tracker
 from tracker.vocab import Source
@@ -16,6 +17,8 @@ def add(tracker: Tracker, *, create_line: bool = True, receipts: tuple[Path, ...
     """Add a top-up from canonical text fields, with sensible defaults for the ones a test doesn't care about."""
     values = {"line": KCELL, "amount": "2000", "channel": "bank_app", "occurred_at": "2026-11-20 10:00"}
     values.update(fields)
+    unknown = set(values) - set(COLUMNS) - {"payment_method"}
+    assert not unknown, f"not canonical field names: {unknown}"  # a typo must not pass silently
     new = tracker.parse_topup(values)
     return tracker.add_topup(new, source=Source.CLI, receipts=receipts, create_line=create_line)
 

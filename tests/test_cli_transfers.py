@@ -20,7 +20,9 @@ def write(path: Path, *rows: str) -> Path:
     return path
 
 
-GOOD = ",2026-11-20T10:00:00+05:00,+77051234567,Dad,Beeline,sim,terminal,Qiwi,1000.00,KZT,,,,,Q-1,receipt,pending,,,,,,,"
+GOOD = (
+    ",2026-11-20T10:00:00+05:00,+77051234567,Dad,Beeline,sim,terminal,Qiwi,1000.00,KZT,,,,,Q-1,receipt,pending,,,,,,,"
+)
 BAD = ",2026-11-21T10:00:00+05:00,+77051234567,Dad,Beeline,sim,pigeon,Qiwi,500.00,KZT,,,,,Q-2,receipt,pending,,,,,,,"
 
 

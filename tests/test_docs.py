@@ -64,8 +64,12 @@ def test_the_documented_profile_example_loads() -> None:
     text = (ROOT / "docs" / "import-profiles.md").read_text(encoding="utf-8")
     example = text.split("```toml", 1)[1].split("```", 1)[0]
     profile = parse_profile(example, "docs example")
-    assert (profile.encoding, profile.decimal_mark, profile.sign, profile.year_range) == ("cp1251", ",", "negative",
-                                                                                        (2015, 2035))
+    assert (profile.encoding, profile.decimal_mark, profile.sign, profile.year_range) == (
+        "cp1251",
+        ",",
+        "negative",
+        (2015, 2035),
+    )
     assert profile.maps["status"]["успешно"] == "credited"
     assert profile.derive["operator"][0] == "details"
 

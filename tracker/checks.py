@@ -101,7 +101,7 @@ def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOpt
         *_receipt_reused(s, options),
         *_deadlines(s, now, options),
     ]
-    acknowledged = set(s.execute(select(Acknowledgement.topup_id, Acknowledgement.kind)).tuples())
+    acknowledged = {tuple(r) for r in s.execute(select(Acknowledgement.topup_id, Acknowledgement.kind))}
     kept = [f for f in findings if (f.topup.id, f.kind) not in acknowledged]
     return sorted(kept, key=lambda f: (KINDS.index(f.kind), -f.topup.occurred_at.timestamp(), f.topup.id))
 
@@ -296,7 +296,7 @@ def _receipt_reused(s: Session, o: CheckOptions) -> list[Finding]:
     return _pair_findings(
         s,
         o,
-        list(dict.fromkeys(s.execute(query).tuples())),
+        list(dict.fromkeys(tuple(r) for r in s.execute(query))),
         "receipt_reused",
         _("the same receipt file is attached to top-up #{other}"),
         _("one receipt proves one payment: attach the right receipt to each"),
