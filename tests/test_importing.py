@@ -327,3 +327,9 @@ def test_csv_text_survives_awkward_content(tracker: Tracker, tmp_path: Path) -> 
     out = io.StringIO()
     tracker.export_csv(out)
     assert note in next(csv.DictReader(io.StringIO(out.getvalue())))["note"]
+
+
+def test_the_canonical_sample_imports_cleanly(tracker: Tracker) -> None:
+    report = tracker.import_file(SAMPLES / "topups.csv")
+    assert (report.new, report.refused_rows, report.duplicates) == (23, 0, [])
+    assert tracker.import_file(SAMPLES / "topups.csv").present == 23

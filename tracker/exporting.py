@@ -55,7 +55,7 @@ def _receipts(s: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
 
 
 def write_csv(records: Iterator[TopUpRecord], out: TextIO, zone: ZoneInfo, *, mask: bool = False,
-              progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+              progress: Callable[[int, int], None] | None = None) -> int:  # fmt: skip
     """Write canonical CSV; returns the number of rows written."""
     # RFC 4180's CRLF: Python 3.11's csv quotes a cell only for the characters of the line terminator, so with
     # "\n" alone a note holding a bare "\r" would go out unquoted and break the row on reading.
@@ -71,5 +71,5 @@ def write_csv(records: Iterator[TopUpRecord], out: TextIO, zone: ZoneInfo, *, ma
         writer.writerow([fields[c] for c in COLUMNS])
         count += 1
         if progress and count % PAGE == 0:
-            progress(count)
+            progress(count, count)
     return count

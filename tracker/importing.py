@@ -169,7 +169,7 @@ class Importer:
             for chunk in _chunks(self._parsed(rows, index, headers, profile, options, report, rejects)):
                 self._store_chunk(chunk, batch.id, options, report)
                 if progress:
-                    progress(rows.bytes_read, chunk[-1].row)
+                    progress(rows.bytes_read, chunk[-1].row - 1)  # data rows: the header is row 1
         finally:
             rows.close()
             if rejects:

@@ -243,6 +243,14 @@ class Tracker(Transfers, Analysis):
         cursor = encode_cursor(items[-1].occurred_at, items[-1].id) if more and items else None
         return Page(items, cursor)
 
+    def count_topups(self, filters: TopUpFilter | None = None) -> int:
+        """How many top-ups match, counted by the database (for progress bars and summaries)."""
+        query = filtered(
+            select(func.count()).select_from(TopUp).join(Line, Line.id == TopUp.line_id), filters or TopUpFilter()
+        )
+        with self._tx() as s:
+            return int(s.scalar(query) or 0)
+
     def edit_topup(self, topup_id: int | str, changes: Mapping[str, str], *, source: Source) -> TopUpRecord:
         """Change fields given as text; every change is validated with the add rules and kept in history."""
         unknown = set(changes) - EDITABLE

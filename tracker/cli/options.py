@@ -53,3 +53,17 @@ output_format = click.option(
     show_default=True,
     help=_("table for people; csv and json use the canonical CSV field names."),
 )
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters `topup list` and `topup export` share, declared once."""
+    for flag, name, metavar, help_text in reversed([
+        ("--month", "month", "YYYY-MM", _("Only this calendar month (in your time zone).")),
+        ("--from", "start", "DATE", _("From this day or instant on.")),
+        ("--to", "end", "DATE", _("Up to this day (included) or instant.")),
+        ("--line", "line", "NUMBER", _("Only this line.")),
+        ("--status", "status", "STATUS", _("Only this status.")),
+        ("--channel", "channel", "CHANNEL", _("Only this channel.")),
+    ]):  # fmt: skip
+        command = click.option(flag, name, metavar=metavar, default=None, help=help_text)(command)
+    return command

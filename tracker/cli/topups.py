@@ -10,7 +10,7 @@ import click
 from tracker import formatting as fmt
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
-from tracker.cli.options import fields_from, output_format, topup_fields
+from tracker.cli.options import fields_from, filter_options, output_format, topup_fields
 from tracker.cli.output import history_table, topup_detail, topups_table, write_csv, write_json
 from tracker.clock import month_bounds, parse_instant, parse_month
 from tracker.errors import InvalidInput
@@ -69,12 +69,7 @@ def _describe_added(t: TopUpRecord) -> str:
 
 
 @cli.command("list")
-@click.option("--month", metavar="YYYY-MM", help=_("Only this calendar month (in your time zone)."))
-@click.option("--from", "start", metavar="DATE", help=_("From this day or instant on."))
-@click.option("--to", "end", metavar="DATE", help=_("Up to this day (included) or instant."))
-@click.option("--line", metavar="NUMBER", help=_("Only this line."))
-@click.option("--status", metavar="STATUS", help=_("Only this status."))
-@click.option("--channel", metavar="CHANNEL", help=_("Only this channel."))
+@filter_options
 @click.option("--search", metavar="TEXT", help=_("Text in the reference, provider or note."))
 @click.option("--deleted", is_flag=True, help=_("Include deleted top-ups."))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help=_("Rows per page."))

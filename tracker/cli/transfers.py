@@ -15,6 +15,7 @@ from rich.table import Table
 from tracker import formatting as fmt
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
+from tracker.cli.options import filter_options
 from tracker.cli.topups import _filters
 from tracker.i18n import _
 from tracker.importing import ImportOptions, ImportReport
@@ -187,12 +188,7 @@ def import_undo(app: AppContext, batch: int) -> None:
 
 @cli.command("export")
 @click.argument("file", required=False, default="-", metavar="[FILE|-]")
-@click.option("--month", metavar="YYYY-MM", help=_("Only this calendar month."))
-@click.option("--from", "start", metavar="DATE", help=_("From this day or instant on."))
-@click.option("--to", "end", metavar="DATE", help=_("Up to this day (included) or instant."))
-@click.option("--line", metavar="NUMBER", help=_("Only this line."))
-@click.option("--status", metavar="STATUS", help=_("Only this status."))
-@click.option("--channel", metavar="CHANNEL", help=_("Only this channel."))
+@filter_options
 @click.option("--mask", is_flag=True, help=_("Hide the middle digits of phone numbers, for sharing."))
 @click.option(
     "--bundle",
@@ -220,6 +216,7 @@ def export(app: AppContext, file: str, month: str | None, start: str | None, end
     if file == "-":
         app.tracker.export_csv(sys.stdout, filters, mask=mask)
         return
-    with open(file, "w", encoding="utf-8", newline="") as out:
-        rows = app.tracker.export_csv(out, filters, mask=mask)
+    total = app.tracker.count_topups(filters) if sys.stderr.isatty() else 0
+    with open(file, "w", encoding="utf-8", newline="") as out, progress_bar(total, _("Exporting")) as update:
+        rows = app.tracker.export_csv(out, filters, mask=mask, progress=update)
     click.echo(_("Wrote {rows} top-ups to {path}.").format(rows=rows, path=file), err=True)
