@@ -25,8 +25,8 @@ postgres:
 	@bash .ci/ensure-postgres
 
 lint: $(STAMP)
-	$(BIN)/ruff check tracker tui tests sample_data migrations
-	$(BIN)/ruff format --check tracker tui tests sample_data migrations
+	$(BIN)/ruff check tracker tui tests sample_data migrations bench
+	$(BIN)/ruff format --check tracker tui tests sample_data migrations bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -11,21 +11,42 @@ import csv
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from tracker.canonical import COLUMNS
 from tracker.clock import iso_local, zone
 
 OPERATOR_PREFIXES = {"Kcell": "701", "activ": "702", "Beeline": "705", "Izi": "771", "Tele2": "747", "ALTEL": "700"}
-CHANNELS = ("terminal", "bank_app", "operator_app", "atm", "office", "website", "autopay", "third_party",
-            "esim_app", "other")
-PROVIDERS = {"terminal": "Qiwi", "bank_app": "Kaspi.kz", "operator_app": "operator app", "atm": "Halyk ATM",
-             "office": "operator office", "website": "operator website", "autopay": "Kcell AutoPay",
-             "third_party": "Alipay", "esim_app": "Airalo", "other": "cash"}
+CHANNELS = (
+    "terminal",
+    "bank_app",
+    "operator_app",
+    "atm",
+    "office",
+    "website",
+    "autopay",
+    "third_party",
+    "esim_app",
+    "other",
+)
+PROVIDERS = {
+    "terminal": "Qiwi",
+    "bank_app": "Kaspi.kz",
+    "operator_app": "operator app",
+    "atm": "Halyk ATM",
+    "office": "operator office",
+    "website": "operator website",
+    "autopay": "Kcell AutoPay",
+    "third_party": "Alipay",
+    "esim_app": "Airalo",
+    "other": "cash",
+}
 STATUSES = ("credited",) * 90 + ("pending",) * 4 + ("failed",) * 3 + ("disputed",) * 2 + ("refunded",)
 NOTES = ("", "", "", "", "для мамы", "给妈妈充值", "shop float, кассa 2", "retry after the app froze", 'said "ok"')
 AMOUNTS = (500, 1000, 1000, 2000, 2000, 2000, 3000, 5000, 10000, 20000)
 START = datetime(2021, 11, 24, tzinfo=UTC)
+CNY_PER_KZT, USD_PER_KZT, CENT = Decimal("0.0141"), Decimal("0.002"), Decimal("0.01")
 SPAN_SECONDS = 5 * 365 * 86400
 
 
@@ -54,9 +75,9 @@ def write(path: Path, rows: int, seed: int = 42, line_count: int = 3000) -> None
             amount = AMOUNTS[rng.randrange(len(AMOUNTS))]
             paid = paid_currency = fee = ""
             if channel == "third_party":
-                paid, paid_currency = f"{amount * 0.0141:.2f}", "CNY"
+                paid, paid_currency = f"{(amount * CNY_PER_KZT).quantize(CENT)}", "CNY"
             elif channel == "esim_app":
-                paid, paid_currency = f"{amount * 0.002:.2f}", "USD"
+                paid, paid_currency = f"{(amount * USD_PER_KZT).quantize(CENT)}", "USD"
             elif channel == "terminal":
                 fee = "50.00"
             credited = f"{amount - (200 if rng.random() < 0.05 else 0)}.00" if status == "credited" else ""
