@@ -32,7 +32,7 @@ def test_amount_mismatch_and_its_near_miss(tracker: Tracker) -> None:
     add(tracker, amount="2000", credited_amount="2000", reference="B", occurred_at="2026-11-19 10:00")
     (finding,) = of(tracker, "amount_mismatch")
     assert finding.topup.id == short.id
-    assert finding.message == "credited 1,900.00\u00a0KZT: -100.00\u00a0KZT against the amount asked"
+    assert finding.message == "credited 1,900.00\u00a0KZT (-100.00\u00a0KZT)"
 
 
 def test_not_credited_after_the_stale_hours(tracker: Tracker) -> None:

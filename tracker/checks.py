@@ -118,7 +118,7 @@ def _amount_mismatch(s: Session, o: CheckOptions) -> list[Finding]:
             Finding(
                 "amount_mismatch",
                 ref,
-                _("credited {credited}: {diff} against the amount asked").format(
+                _("credited {credited} ({diff})").format(
                     credited=fmt.money(credited, ref.currency),
                     diff=fmt.signed_money(credited - ref.amount, ref.currency),
                 ),
