@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -19,6 +20,10 @@ from tracker.clock import Clock
 from tracker.models import Base
 from tracker.service import Tracker
 from tracker.settings import Settings, load_settings, sqlite_url
+
+# Hypothesis keeps no example database in the checkout: tests leave no files behind.
+hypothesis_settings.register_profile("hermetic", database=None)
+hypothesis_settings.load_profile("hermetic")
 
 # 2026-11-24 12:00 in Almaty: tests see the same "now" whatever the machine's clock says.
 NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
