@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,9 +22,19 @@ from tracker.models import Base
 from tracker.service import Tracker
 from tracker.settings import Settings, load_settings, sqlite_url
 
-# Hypothesis keeps no example database in the checkout: tests leave no files behind.
+# Hypothesis keeps neither examples nor its caches in the checkout: tests leave no files behind.
 hypothesis_settings.register_profile("hermetic", database=None)
 hypothesis_settings.load_profile("hermetic")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config._topup_hypothesis_dir = tempfile.mkdtemp(prefix="topup-hypothesis-")  # type: ignore[attr-defined]
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = config._topup_hypothesis_dir  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(getattr(config, "_topup_hypothesis_dir", ""), ignore_errors=True)
+
 
 # 2026-11-24 12:00 in Almaty: tests see the same "now" whatever the machine's clock says.
 NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
