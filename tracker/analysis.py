@@ -8,17 +8,20 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from tracker.checks import KINDS, CheckOptions, Finding, check_new, run_checks
 from tracker.errors import Conflict, NotFound, field_error
 from tracker.i18n import _
 from tracker.models import Acknowledgement, Line, Rate, Receipt, TopUp
 from tracker.money import parse_currency, to_minor
 from tracker.rates import parse_rate, set_rate
 from tracker.records import NewTopUp
-from tracker.reports import Report, build_report
 
 if TYPE_CHECKING:
+    from tracker.checks import CheckOptions, Finding
+    from tracker.reports import Report
     from tracker.service import Tracker
+
+# tracker.checks and tracker.reports import pandas: they are imported when first used, so opening the app or
+# running a quick command never waits for pandas.
 
 
 class Analysis:
@@ -26,6 +29,8 @@ class Analysis:
         """Monthly spending for first..last (local months); `base` converts with named rates or refuses."""
         if last < first:
             raise field_error("--to", last.strftime("%Y-%m"), _("it is before --from"))
+        from tracker.reports import build_report
+
         number = None
         if line:
             found = self.get_line(line)
@@ -42,10 +47,14 @@ class Analysis:
         )
 
     def check(self: Tracker, options: CheckOptions | None = None) -> list[Finding]:
+        from tracker.checks import CheckOptions, run_checks
+
         with self._tx() as s:
             return run_checks(s, self.store, self.clock.now(), options or CheckOptions())
 
     def acknowledge(self: Tracker, topup_id: int | str, kind: str) -> None:
+        from tracker.checks import KINDS
+
         if kind not in KINDS:
             raise field_error("kind", kind, _("not a kind of finding"), _("one of: {k}").format(k=", ".join(KINDS)))
         with self._tx() as s:
@@ -59,6 +68,8 @@ class Analysis:
 
     def warnings_for(self: Tracker, new: NewTopUp) -> list[str]:
         """What to confirm before saving: an unusual amount, or a possible double charge."""
+        from tracker.checks import check_new
+
         with self._tx() as s:
             line_id = s.scalar(select(Line.id).where(Line.number == new.line))
             return check_new(

@@ -23,19 +23,11 @@ from tracker.sqlfuncs import epoch
 from tracker.vocab import SPENDING_STATUSES, Channel, Status
 
 SPENDING = tuple(s.value for s in SPENDING_STATUSES)
+# Most urgent first: money perhaps taken twice or not credited comes before bookkeeping.
 KINDS = (
-    "amount_mismatch",
-    "not_credited",
-    "disputed_open",
-    "possible_double_charge",
-    "unusual_amount",
-    "new_number",
-    "missing_proof",
-    "receipt_damaged",
-    "receipt_reused",
-    "package_expiring",
-    "refund_window_closing",
-)
+    "possible_double_charge", "not_credited", "disputed_open", "receipt_damaged", "refund_window_closing",
+    "package_expiring", "amount_mismatch", "unusual_amount", "new_number", "receipt_reused", "missing_proof",
+)  # fmt: skip
 DOUBLE_CHARGE_MINUTES = 15
 UNUSUAL_FACTOR = 5
 NEW_NUMBER_DAYS = 7

@@ -93,6 +93,17 @@ class Tracker(Transfers, Analysis):
         except DBAPIError as exc:
             raise StorageError(_("the database failed: {why}").format(why=exc.orig)) from None
 
+    def parse_context(self, currency: str | None = None) -> ParseContext:
+        """What validating a typed top-up needs (zone, now, ceiling, default currency): for forms as you type."""
+        return self._context(currency)
+
+    def providers(self, limit: int = 50) -> list[str]:
+        """Providers used before, most used first: suggestions for the form."""
+        query = (select(TopUp.provider).where(TopUp.provider.is_not(None)).group_by(TopUp.provider)
+                 .order_by(func.count().desc(), TopUp.provider).limit(limit))  # fmt: skip
+        with self._tx() as s:
+            return list(s.scalars(query))
+
     def _context(self, currency: str | None = None) -> ParseContext:
         return ParseContext(
             zone=self.settings.zone,

@@ -111,6 +111,10 @@ def demo(home: Path | None, no_open: bool) -> None:
             with tempfile.TemporaryDirectory() as files:
                 count = fill(tracker, now=tracker.clock.now(), receipts_dir=Path(files))
             click.echo(_("Demo database with {n} top-ups: {home}").format(n=count, home=home))
+        if not no_open:
+            from tui.app import run
+
+            run(tracker)
     finally:
         tracker.close()
     click.echo(_("Use it from the command line with: TOPUP_HOME={home} topup list").format(home=home))

@@ -43,7 +43,7 @@ class TopupGroup(click.Group):
 @click.version_option(package_name="topup")
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None) -> None:
-    """topup: keep every mobile top-up, its receipt and its proof.
+    """topup: keep every mobile top-up, its receipt and its proof. Without a command, opens the app.
 
     \b
     Examples:
@@ -55,7 +55,9 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = AppContext(database_url)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        from tui.app import run  # the app is loaded only when it is opened
+
+        run(ctx.obj.tracker)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""topup's Textual app. It calls `tracker.service.Tracker` in thread workers and never touches SQL."""

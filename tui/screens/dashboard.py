@@ -1,0 +1,136 @@
+"""Home: this month against last month, twelve months as a chart, every line, and what needs attention.
+
+Each part fills in from its own worker, so the screen appears at once even on a million top-ups.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual_plotext import PlotextPlot
+
+from tracker import formatting as fmt
+from tracker.clock import month_of
+from tracker.i18n import _
+from tracker.operators import brand
+from tracker.records import LineRecord
+from tui.screens.detail import DetailScreen
+
+FINDINGS_SHOWN = 3
+
+
+class DashboardScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Grid(id="dashboard"):
+            with Vertical(id="month"):
+                yield Label(_("This month"), classes="section")
+                yield Static(_("loading…"), id="month-summary")
+            yield PlotextPlot(id="chart")
+            with Vertical(id="lines-box"):
+                yield Label(_("Lines"), classes="section")
+                yield DataTable(id="lines", cursor_type="row")
+            with Vertical(id="findings-box"):
+                yield Label(_("Needs attention"), classes="section")
+                yield DataTable(id="findings", cursor_type="row")
+                yield Static("", id="findings-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load_report()
+        self._load_lines()
+        self._load_findings()
+
+    def on_screen_resume(self) -> None:
+        self.on_mount()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-report")
+    def _load_report(self) -> None:
+        tracker = self.app.tracker  # type: ignore[attr-defined]
+        now = tracker.clock.now()
+        month = month_of(now, tracker.settings.zone)
+        report = tracker.report(month, month)
+        self.app.call_from_thread(self._show_report, report)
+
+    def _show_report(self, report) -> None:
+        m = report.months[0]
+        previous = report.history.get(_previous(m.month), {})
+        if not m.spent:
+            text = _("No top-ups yet this month.")
+        else:
+            text = "\n".join(
+                _("{spent} in {n} top-ups (last month {before})").format(
+                    spent=fmt.money(v, c), n=m.counts.get(c, 0), before=fmt.money(previous.get(c), c) or "–"
+                )
+                for c, v in m.spent.items()
+            )
+            if m.shortfall:
+                text += "\n" + _("not credited yet or short: {amount}").format(
+                    amount=", ".join(fmt.money(v, c) for c, v in m.shortfall.items())
+                )
+        self.query_one("#month-summary", Static).update(text)
+        self._chart(report)
+
+    def _chart(self, report) -> None:
+        from tracker.report_views import chart
+
+        currency, points = chart(report)
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.bar([label[2:] for label, _v in points], [float(v) for _l, v in points])  # plotting only, never money
+        plt.title(_("Spent per month ({currency})").format(currency=currency))
+        plot.refresh()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-lines")
+    def _load_lines(self) -> None:
+        tracker = self.app.tracker  # type: ignore[attr-defined]
+        lines = tracker.list_lines()
+        self.app.call_from_thread(self._show_lines, lines, tracker.clock.now())
+
+    def _show_lines(self, lines: list[LineRecord], now: datetime) -> None:
+        table = self.query_one("#lines", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("Line"), _("Operator"), _("Last top-up"), _("Days"))
+        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        for line in lines:
+            days = str((now - line.last_topup_at).days) if line.last_topup_at else "–"
+            table.add_row(
+                line.label or fmt.phone(line.number),
+                brand(line.operator),
+                fmt.when(line.last_topup_at, zone)[:10],
+                days,
+            )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-findings")
+    def _load_findings(self) -> None:
+        findings = self.app.tracker.check()  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show_findings, findings)
+
+    def _show_findings(self, findings: list) -> None:
+        table = self.query_one("#findings", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("What"), _("Top-up"), _("Detail"))
+        for f in findings[:FINDINGS_SHOWN]:
+            table.add_row(f.kind.replace("_", " "), f"#{f.topup.id}", f.message, key=str(f.topup.id))
+        count = (
+            _("{n} findings in all: see `topup check`").format(n=len(findings))
+            if findings
+            else _("All is well: nothing needs attention.")
+        )
+        self.query_one("#findings-count", Static).update(count)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "findings" and event.row_key.value:
+            self.app.push_screen(DetailScreen(int(event.row_key.value)))
+
+
+def _previous(month):
+    from dateutil.relativedelta import relativedelta
+
+    return month - relativedelta(months=1)

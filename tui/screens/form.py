@@ -1,0 +1,202 @@
+"""The top-up form (add and edit): every field checked as you type with the core's own rules."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import get_current_worker
+
+from tracker import formatting as fmt
+from tracker.canonical import parse_fields, to_fields
+from tracker.errors import InvalidInput, InvalidInputs
+from tracker.i18n import _
+from tracker.records import LineRecord, NewTopUp, TopUpRecord
+from tracker.service import LineNotFound
+from tracker.vocab import Channel, RefKind, Source, Status, label
+from tui.screens.dialogs import ConfirmDialog
+
+TEXT_FIELDS = (
+    ("line", _("Line")),
+    ("amount", _("Amount")),
+    ("currency", _("Currency")),
+    ("paid_amount", _("Paid (if different)")),
+    ("paid_currency", _("Paid currency")),
+    ("fee", _("Fee")),
+    ("provider", _("Provider")),
+    ("reference", _("Reference")),
+    ("occurred_at", _("When")),
+    ("package", _("Package")),
+    ("expires_at", _("Expires")),
+    ("note", _("Note")),
+)
+CHOICES = (
+    ("channel", _("Channel"), Channel),
+    ("status", _("Status"), Status),
+    ("reference_kind", _("Reference kind"), RefKind),
+)
+
+
+class TopUpForm(ModalScreen[TopUpRecord | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel")), Binding("ctrl+s", "save", _("Save"))]
+
+    def __init__(self, record: TopUpRecord | None) -> None:
+        super().__init__()
+        self.record = record
+        self.errors: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        title = _("New top-up") if self.record is None else _("Edit top-up #{id}").format(id=self.record.id)
+        with VerticalScroll(classes="dialog form"):
+            yield Label(title, classes="dialog-title")
+            with Grid(classes="fields"):
+                for name, caption in TEXT_FIELDS:
+                    yield Label(caption)
+                    yield Input(id=name, classes="field")
+                    yield Static("", id=f"{name}-hint", classes="hint")
+                for name, caption, vocab in CHOICES:
+                    yield Label(caption)
+                    yield Select(
+                        [(label(v), v.value) for v in vocab],
+                        id=name,
+                        allow_blank=name != "channel",
+                        value=Channel.BANK_APP.value if name == "channel" else Select.BLANK,
+                    )
+                    yield Static("", id=f"{name}-hint", classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        if self.record is not None:
+            self._fill(to_fields(self.record, zone))
+        else:
+            self.query_one("#occurred_at", Input).value = fmt.when(self.app.tracker.clock.now(), zone)  # type: ignore[attr-defined]
+        self.query_one("#line", Input).focus()
+        self._load_suggestions()
+
+    def _fill(self, fields: dict[str, str]) -> None:
+        for name, _caption in TEXT_FIELDS:
+            self.query_one(f"#{name}", Input).value = fields.get(name, "")
+        for name, _caption, _vocab in CHOICES:
+            if fields.get(name):
+                self.query_one(f"#{name}", Select).value = fields[name]
+
+    @work(thread=True, exit_on_error=False, group="form-suggestions")
+    def _load_suggestions(self) -> None:
+        tracker = self.app.tracker  # type: ignore[attr-defined]
+        lines, providers = tracker.list_lines(), tracker.providers()
+        self.app.call_from_thread(self._suggest, lines, providers)
+
+    def _suggest(self, lines: list[LineRecord], providers: list[str]) -> None:
+        numbers = [line.number for line in lines] + [line.label for line in lines if line.label]
+        self.query_one("#line", Input).suggester = SuggestFromList(numbers, case_sensitive=False)
+        self.query_one("#provider", Input).suggester = SuggestFromList(providers, case_sensitive=False)
+        self._lines = {line.label.casefold(): line.number for line in lines if line.label}
+
+    def values(self) -> dict[str, str]:
+        found = {name: self.query_one(f"#{name}", Input).value for name, _c in TEXT_FIELDS}
+        for name, _caption, _vocab in CHOICES:
+            value = self.query_one(f"#{name}", Select).value
+            found[name] = "" if value is Select.BLANK else str(value)
+        line = found["line"].strip().casefold()
+        found["line"] = getattr(self, "_lines", {}).get(line, found["line"])  # a label typed picks its line
+        return found
+
+    def on_input_changed(self) -> None:
+        self._validate(self.values())
+
+    def on_select_changed(self) -> None:
+        self._validate(self.values())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-validate")
+    def _validate(self, values: dict[str, str]) -> None:
+        """The core's parse on every change; a newer keystroke cancels this one's result."""
+        ctx = self.app.tracker.parse_context()  # type: ignore[attr-defined]
+        try:
+            new: NewTopUp | None = parse_fields(values, ctx)
+            errors: dict[str, str] = {}
+        except InvalidInputs as exc:
+            new, errors = None, {e.where or "": _reason(e) for e in exc.errors}
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_hints, values, new, errors)
+
+    def _show_hints(self, values: dict[str, str], new: NewTopUp | None, errors: dict[str, str]) -> None:
+        self.errors = errors
+        for name, _caption in TEXT_FIELDS:
+            hint = self.query_one(f"#{name}-hint", Static)
+            typed = values.get(name, "").strip()
+            if name in errors and typed:
+                hint.update(f"[b]{errors[name]}[/b]")
+                hint.set_class(True, "error")
+            else:
+                zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+                hint.update(_parsed(name, new, zone) if new and typed else "")
+                hint.set_class(False, "error")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        self._check_then_save(self.values())
+
+    @work(thread=True, exit_on_error=False, group="form-save")
+    def _check_then_save(self, values: dict[str, str]) -> None:
+        tracker = self.app.tracker  # type: ignore[attr-defined]
+        new = tracker.parse_topup(values)  # refusals become a notification through the app's handler
+        warnings = tracker.warnings_for(new) if self.record is None else []
+        if tracker.get_line(new.line) is None:
+            warnings.append(_("{number} is a new line: it will be created").format(number=fmt.phone(new.line)))
+        if warnings:
+            self.app.call_from_thread(
+                self.app.push_screen,
+                ConfirmDialog(_("Save this top-up?"), warnings),
+                lambda yes: yes and self._save(values),
+            )
+        else:
+            self._save_now(values)
+
+    @work(thread=True, exit_on_error=False, group="form-save")
+    def _save(self, values: dict[str, str]) -> None:
+        self._save_now(values)
+
+    def _save_now(self, values: dict[str, str]) -> None:
+        tracker = self.app.tracker  # type: ignore[attr-defined]
+        if self.record is None:
+            new = tracker.parse_topup(values)
+            try:
+                record = tracker.add_topup(new, source=Source.TUI)
+            except LineNotFound:
+                record = tracker.add_topup(new, source=Source.TUI, create_line=True)
+        else:
+            before = to_fields(self.record, tracker.settings.zone)
+            changes = {k: v for k, v in values.items() if v != before.get(k, "")}
+            record = tracker.edit_topup(self.record.id, changes, source=Source.TUI) if changes else self.record
+        self.app.call_from_thread(self.dismiss, record)
+
+
+def _reason(error: InvalidInput) -> str:
+    return f"{error.message} ({error.hint})" if error.hint else error.message
+
+
+def _parsed(name: str, new: NewTopUp, zone: ZoneInfo) -> str:
+    """What a field was read as, so the user sees 2 000,5 became 2,000.50 KZT."""
+    if name == "amount":
+        return "= " + fmt.money(new.amount, new.currency)
+    if name == "paid_amount" and new.paid is not None:
+        return "= " + fmt.money(new.paid, new.paid_currency)
+    if name == "line":
+        return "= " + fmt.phone(new.line)
+    if name == "occurred_at":
+        return "= " + fmt.when_long(new.occurred_at, zone)
+    return ""

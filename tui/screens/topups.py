@@ -1,0 +1,161 @@
+"""The top-ups screen: filter, page, open, add, edit, delete (with undo), verify and attach receipts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tracker import formatting as fmt
+from tracker.clock import month_bounds, parse_month
+from tracker.errors import TrackerError
+from tracker.i18n import _
+from tracker.records import TopUpFilter, TopUpRecord
+from tracker.vocab import Channel, Source, Status
+from tui.screens.detail import DetailScreen
+from tui.screens.dialogs import AttachDialog, VerifyDialog
+from tui.screens.form import TopUpForm
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.topup_table import TopUpTable
+
+DEBOUNCE = 0.25
+
+
+class TopupsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("a", "add", _("Add")),
+        Binding("e", "edit", _("Edit")),
+        Binding("d", "delete", _("Delete")),
+        Binding("u", "undo", _("Undo delete")),
+        Binding("v", "verify", _("Verify")),
+        Binding("r", "receipt", _("Receipt")),
+        Binding("slash", "search", _("Search")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+        self._last_deleted: TopUpRecord | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterBar(id="filters")
+        yield TopUpTable(id="topups")
+        yield Static("", id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.table.reload()
+
+    @property
+    def table(self) -> TopUpTable:
+        return self.query_one(TopUpTable)
+
+    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
+        if self._timer:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, lambda: self._apply(event.values))
+
+    def _apply(self, values: dict[str, str]) -> None:
+        try:
+            filters = self._filters(values)
+        except TrackerError as exc:
+            self.query_one("#summary", Static).update(str(exc))
+            return
+        self.table.reload(filters)
+
+    def _filters(self, values: dict[str, str]) -> TopUpFilter:
+        start = end = None
+        if "month" in values:
+            start, end = month_bounds(parse_month(values["month"], _("month")), self.app.tracker.settings.zone)
+        return TopUpFilter(
+            start=start,
+            end=end,
+            line=values.get("line"),
+            text=values.get("search"),
+            status=Status(values["status"]) if "status" in values else None,
+            channel=Channel(values["channel"]) if "channel" in values else None,
+        )
+
+    def on_top_up_table_loaded(self, event: TopUpTable.Loaded) -> None:
+        more = _(", more below") if event.more else ""
+        self.query_one("#summary", Static).update(_("{n} top-ups shown{more}").format(n=event.count, more=more))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.push_screen(DetailScreen(int(event.row_key.value)))
+
+    def action_search(self) -> None:
+        self.query_one("#search").focus()
+
+    def action_add(self) -> None:
+        self.app.push_screen(TopUpForm(None), self._saved)
+
+    def action_edit(self) -> None:
+        if record := self.table.current:
+            self.app.push_screen(TopUpForm(record), self._saved)
+
+    def _saved(self, record: TopUpRecord | None) -> None:
+        if record is not None:
+            self.notify(_("Saved top-up #{id}.").format(id=record.id))
+            self.table.reload()
+
+    def action_delete(self) -> None:
+        if record := self.table.current:
+            self._delete(record.id)
+
+    @work(thread=True, exit_on_error=False)
+    def _delete(self, topup_id: int) -> None:
+        record = self.app.tracker.delete_topup(topup_id, source=Source.TUI)
+        self.app.call_from_thread(self._deleted, record)
+
+    def _deleted(self, record: TopUpRecord) -> None:
+        self._last_deleted = record
+        self.notify(_("Deleted top-up #{id}. Press u to undo.").format(id=record.id))
+        self.table.reload()
+
+    def action_undo(self) -> None:
+        if self._last_deleted is not None:
+            self._restore(self._last_deleted.id)
+            self._last_deleted = None
+
+    @work(thread=True, exit_on_error=False)
+    def _restore(self, topup_id: int) -> None:
+        record = self.app.tracker.restore_topup(topup_id, source=Source.TUI)
+        self.app.call_from_thread(self.notify, _("Restored top-up #{id}.").format(id=record.id))
+        self.app.call_from_thread(self.table.reload)
+
+    def action_verify(self) -> None:
+        if record := self.table.current:
+            self.app.push_screen(VerifyDialog(record), lambda answer: answer and self._verify(record.id, *answer))
+
+    @work(thread=True, exit_on_error=False)
+    def _verify(self, topup_id: int, credited: str, by: str) -> None:
+        result = self.app.tracker.verify(topup_id, credited, by=by, source=Source.TUI)
+        t = result.topup
+        text = _("Top-up #{id} verified: {credited} credited.").format(
+            id=t.id, credited=fmt.money(t.credited, t.currency)
+        )
+        if result.difference:
+            text += " " + _("That is {diff} against the amount asked.").format(
+                diff=fmt.signed_money(result.difference, t.currency)
+            )
+        self.app.call_from_thread(self.notify, text, severity="warning" if result.difference else "information")
+        self.app.call_from_thread(self.table.refresh_record, t)
+
+    def action_receipt(self) -> None:
+        if record := self.table.current:
+            self.app.push_screen(AttachDialog(), lambda path: path and self._attach_receipt(record.id, path))
+
+    @work(thread=True, exit_on_error=False)
+    def _attach_receipt(self, topup_id: int, path: str) -> None:
+        self.app.tracker.attach_receipts(topup_id, [Path(path).expanduser()], source=Source.TUI)
+        record = self.app.tracker.get_topup(topup_id)
+        self.app.call_from_thread(self.notify, _("Receipt attached to top-up #{id}.").format(id=topup_id))
+        self.app.call_from_thread(self.table.refresh_record, record)

@@ -1,0 +1,39 @@
+"""The filter bar above the top-ups table: free text, month, line, status, channel."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Select
+
+from tracker.i18n import _
+from tracker.vocab import Channel, Status, label
+
+
+class FilterBar(Horizontal):
+    class Changed(Message):
+        def __init__(self, values: dict[str, str]) -> None:
+            super().__init__()
+            self.values = values
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=_("search reference, provider, note"), id="search")
+        yield Input(placeholder=_("month"), id="month")
+        yield Input(placeholder=_("line"), id="line")
+        yield Select([(label(s), s.value) for s in Status], prompt=_("status"), id="status")
+        yield Select([(label(c), c.value) for c in Channel], prompt=_("channel"), id="channel")
+
+    def values(self) -> dict[str, str]:
+        found = {w.id or "": w.value.strip() for w in self.query(Input)}
+        for select in self.query(Select):
+            found[select.id or ""] = "" if select.value is Select.BLANK else str(select.value)
+        return {k: v for k, v in found.items() if v}
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self.values()))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self.values()))

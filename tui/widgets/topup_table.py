@@ -1,0 +1,117 @@
+"""A table of top-ups that pages through the database with keyset queries, a page at a time.
+
+It never holds more than the pages scrolled through, and asks for the next page from a thread worker when the
+cursor comes near the end, so scrolling a million-row database stays smooth.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.worker import get_current_worker
+
+from tracker import formatting as fmt
+from tracker.i18n import _
+from tracker.operators import brand
+from tracker.records import Page, TopUpFilter, TopUpRecord
+
+PAGE = 100
+PREFETCH = 20  # rows before the end at which the next page is asked for
+# Most important first: at 80 columns when, line, amounts, status and proof are all in view.
+COLUMNS = ("when", "line", "asked", "credited", "status", "proof", "channel", "provider", "ref", "operator", "paid")
+TITLES = {"when": _("When"), "line": _("Line"), "asked": _("Asked"), "credited": _("Credited"),
+          "status": _("Status"), "proof": _("Proof"), "channel": _("Channel"), "provider": _("Provider"),
+          "ref": _("Reference"), "operator": _("Operator"), "paid": _("Paid")}  # fmt: skip
+# Theme variables, so statuses follow the light and dark themes.
+STATUS_STYLES = {
+    "pending": "warning",
+    "credited": "success",
+    "failed": "foreground-darken-3",
+    "disputed": "error",
+    "refunded": "accent",
+}
+
+
+class TopUpTable(DataTable):
+    """Top-ups newest first; `filters` narrows them; posts `Loaded` after each page."""
+
+    class Loaded(Message):
+        def __init__(self, count: int, more: bool) -> None:
+            super().__init__()
+            self.count = count
+            self.more = more
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.filters = TopUpFilter()
+        self.records: dict[str, TopUpRecord] = {}
+        self._cursor: str | None = None
+        self._more = False
+        self._loading = False
+
+    def on_mount(self) -> None:
+        for key in COLUMNS:
+            self.add_column(TITLES[key], key=key)
+
+    def reload(self, filters: TopUpFilter | None = None) -> None:
+        """Start again from the newest top-up (after a filter change or a save)."""
+        if filters is not None:
+            self.filters = filters
+        self._cursor, self._more = None, False
+        self.records.clear()
+        self.clear()
+        self._loading = True
+        self._load(self.filters, None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="topup-pages")
+    def _load(self, filters: TopUpFilter, after: str | None) -> None:
+        page = self.app.tracker.list_topups(filters, after=after, limit=PAGE)  # type: ignore[attr-defined]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, page, after)
+
+    def _show(self, page: Page, after: str | None) -> None:
+        if after != self._cursor:  # a reload happened meanwhile
+            return
+        for record in page.items:
+            key = str(record.id)
+            self.records[key] = record
+            self.add_row(*self.cells(record), key=key)
+        self._cursor, self._more, self._loading = page.next_cursor, page.next_cursor is not None, False
+        self.post_message(self.Loaded(len(self.records), self._more))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self._more and not self._loading and event.cursor_row >= self.row_count - PREFETCH:
+            self._loading = True
+            self._load(self.filters, self._cursor)
+
+    @property
+    def current(self) -> TopUpRecord | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.records.get(key or "")
+
+    def cells(self, t: TopUpRecord) -> tuple[str | Text, ...]:
+        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        colours = self.app.get_css_variables()
+        status = Text(t.status.value, style=colours.get(STATUS_STYLES[t.status.value], ""))
+        proof = "📎" if t.receipts else "#" if t.reference else "–"
+        cells = {
+            "when": fmt.when(t.occurred_at, zone), "line": t.line_label or fmt.phone(t.line),
+            "operator": brand(t.operator), "asked": fmt.money(t.amount, t.currency),
+            "paid": fmt.money(t.paid, t.paid_currency), "credited": fmt.money(t.credited, t.currency),
+            "channel": t.channel.value, "provider": t.provider or "", "ref": t.reference or "", "status": status,
+            "proof": proof,
+        }  # fmt: skip
+        return tuple(cells[key] for key in COLUMNS)
+
+    def refresh_record(self, record: TopUpRecord) -> None:
+        """Show a saved change in place, without reloading the page."""
+        key = str(record.id)
+        if key not in self.records:
+            return
+        self.records[key] = record
+        for column, value in zip(self.columns, self.cells(record), strict=True):
+            self.update_cell(key, column, value)
