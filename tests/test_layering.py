@@ -19,3 +19,13 @@ def test_no_tracker_module_loads_textual() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
     assert len(modules) > 10
     assert out.stdout.strip() == "[]"
+
+
+def test_the_tui_writes_no_sql() -> None:
+    """tui/ calls the service facade; it never imports SQLAlchemy or the ORM models."""
+    files = list((ROOT / "tui").rglob("*.py"))
+    assert len(files) >= 8
+    offenders = [str(p.relative_to(ROOT)) for p in files
+                 if any(word in p.read_text(encoding="utf-8") for word in ("sqlalchemy", "tracker.models",
+                                                                             "tracker.db", "Session("))]  # fmt: skip
+    assert offenders == []

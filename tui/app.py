@@ -50,10 +50,11 @@ class TopupApp(App[None]):
         yield SystemCommand(_("Help"), _("Keys and the advice topup follows"), self.action_help)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.show_error(event.worker.error)
+
+    def show_error(self, error: BaseException | None) -> None:
         """Every core call runs in a worker; a refusal or failure is shown here, never as a traceback."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
         if isinstance(error, InvalidInputs):
             message = "\n".join(str(e) for e in error.errors)
         elif isinstance(error, TrackerError):

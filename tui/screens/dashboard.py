@@ -20,11 +20,12 @@ from tracker.i18n import _
 from tracker.operators import brand
 from tracker.records import LineRecord
 from tui.screens.detail import DetailScreen
+from tui.workers import ReportsWorkerErrors
 
 FINDINGS_SHOWN = 3
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Grid(id="dashboard"):

@@ -13,6 +13,7 @@ from tracker import formatting as fmt
 from tracker.canonical import to_fields
 from tracker.i18n import _
 from tracker.records import HistoryRecord, ReceiptRecord, TopUpRecord
+from tui.workers import ReportsWorkerErrors
 
 SHOWN = (
     ("occurred_at", _("When")),
@@ -41,7 +42,7 @@ SHOWN = (
 )
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [Binding("escape,backspace", "app.pop_screen", _("Back"))]
 
     def __init__(self, topup_id: int) -> None:

@@ -21,6 +21,7 @@ from tracker.records import LineRecord, NewTopUp, TopUpRecord
 from tracker.service import LineNotFound
 from tracker.vocab import Channel, RefKind, Source, Status, label
 from tui.screens.dialogs import ConfirmDialog
+from tui.workers import ReportsWorkerErrors
 
 TEXT_FIELDS = (
     ("line", _("Line")),
@@ -43,7 +44,7 @@ CHOICES = (
 )
 
 
-class TopUpForm(ModalScreen[TopUpRecord | None]):
+class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel")), Binding("ctrl+s", "save", _("Save"))]
 
     def __init__(self, record: TopUpRecord | None) -> None:
@@ -66,7 +67,7 @@ class TopUpForm(ModalScreen[TopUpRecord | None]):
                         [(label(v), v.value) for v in vocab],
                         id=name,
                         allow_blank=name != "channel",
-                        value=Channel.BANK_APP.value if name == "channel" else Select.BLANK,
+                        value=Channel.BANK_APP.value if name == "channel" else Select.NULL,
                     )
                     yield Static("", id=f"{name}-hint", classes="hint")
             with Horizontal(classes="buttons"):
@@ -105,7 +106,7 @@ class TopUpForm(ModalScreen[TopUpRecord | None]):
         found = {name: self.query_one(f"#{name}", Input).value for name, _c in TEXT_FIELDS}
         for name, _caption, _vocab in CHOICES:
             value = self.query_one(f"#{name}", Select).value
-            found[name] = "" if value is Select.BLANK else str(value)
+            found[name] = "" if value is Select.NULL else str(value)
         line = found["line"].strip().casefold()
         found["line"] = getattr(self, "_lines", {}).get(line, found["line"])  # a label typed picks its line
         return found

@@ -31,11 +31,11 @@ class HelpScreen(ModalScreen[None]):
         self.origin = origin
 
     def compose(self) -> ComposeResult:
-        keys = [f"| `{b.key}` | {b.description} |" for b in self._bindings() if b.description]
+        keys = [f"| `{b.key}` | {b.description} |" for b in self._keys() if b.description]
         text = "\n".join([f"## {_('Keys')}", "", f"| {_('Key')} | {_('Action')} |", "|---|---|", *keys, ADVICE])
         with VerticalScroll(classes="dialog help"):
             yield Markdown(text)
 
-    def _bindings(self) -> list[Binding]:
+    def _keys(self) -> list[Binding]:
         found = [b for b in self.origin.BINDINGS if isinstance(b, Binding)]
         return found + [b for b in self.app.BINDINGS if isinstance(b, Binding)]

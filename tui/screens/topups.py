@@ -22,11 +22,12 @@ from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.screens.form import TopUpForm
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.topup_table import TopUpTable
+from tui.workers import ReportsWorkerErrors
 
 DEBOUNCE = 0.25
 
 
-class TopupsScreen(Screen[None]):
+class TopupsScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("a", "add", _("Add")),
         Binding("e", "edit", _("Edit")),

@@ -27,7 +27,7 @@ class FilterBar(Horizontal):
     def values(self) -> dict[str, str]:
         found = {w.id or "": w.value.strip() for w in self.query(Input)}
         for select in self.query(Select):
-            found[select.id or ""] = "" if select.value is Select.BLANK else str(select.value)
+            found[select.id or ""] = "" if select.value is Select.NULL else str(select.value)
         return {k: v for k, v in found.items() if v}
 
     def on_input_changed(self, event: Input.Changed) -> None:

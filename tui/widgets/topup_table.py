@@ -16,6 +16,7 @@ from tracker import formatting as fmt
 from tracker.i18n import _
 from tracker.operators import brand
 from tracker.records import Page, TopUpFilter, TopUpRecord
+from tui.workers import ReportsWorkerErrors
 
 PAGE = 100
 PREFETCH = 20  # rows before the end at which the next page is asked for
@@ -34,7 +35,7 @@ STATUS_STYLES = {
 }
 
 
-class TopUpTable(DataTable):
+class TopUpTable(ReportsWorkerErrors, DataTable):
     """Top-ups newest first; `filters` narrows them; posts `Loaded` after each page."""
 
     class Loaded(Message):
