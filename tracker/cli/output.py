@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tracker import formatting as fmt
 from tracker.canonical import COLUMNS, to_fields
+from tracker.detail import detail_rows
 from tracker.exporting import write_csv as export_csv
 from tracker.i18n import _
 from tracker.operators import brand
@@ -106,41 +107,11 @@ def topup_detail(console: Console, t: TopUpRecord, receipts: Sequence[ReceiptRec
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    rows = [
-        (_("Top-up"), f"#{t.id}  {t.uid}"),
-        (_("When"), fmt.when_long(t.occurred_at, zone)),
-        (_("Line"), f"{fmt.phone(t.line)}  {t.line_label or ''}  ({brand(t.operator)}, {label(t.sim_kind)})"),
-        (_("Asked"), fmt.money(t.amount, t.currency)),
-        (_("Paid"), fmt.money(t.paid, t.paid_currency)),
-        (_("Fee"), fmt.money(t.fee, t.fee_currency)),
-        (_("Credited"), _credited(t)),
-        (_("Channel"), label(t.channel)),
-        (_("Provider"), t.provider or ""),
-        (_("Payment method"), t.payment_method or ""),
-        (_("Reference"), f"{t.reference or ''}  {label(t.reference_kind) if t.reference_kind else ''}".strip()),
-        (_("Status"), label(t.status) + (_("  (deleted)") if t.deleted_at else "")),
-        (_("Verified"), f"{fmt.when_long(t.verified_at, zone)}  {label(t.verified_by) if t.verified_by else ''}"),
-        (_("Package"), t.package or ""),
-        (_("Expires"), fmt.when_long(t.expires_at, zone)),
-        (_("Refund until"), fmt.when_long(t.refund_until, zone)),
-        (_("Note"), t.note or ""),
-    ]
-    for name, value in rows:
-        if value.strip():
-            table.add_row(name, value)
+    for name, value in detail_rows(t, zone):
+        table.add_row(name, value)
     for r in receipts:
         table.add_row(_("Receipt"), f"{r.original_name}  {fmt.size(r.size)}  sha256:{r.sha256[:16]}…")
     console.print(table)
-
-
-def _credited(t: TopUpRecord) -> str:
-    if t.credited is None:
-        return _("not confirmed yet")
-    text = fmt.money(t.credited, t.currency)
-    diff = t.difference
-    return (
-        text if not diff else text + "  " + _("({diff} against asked)").format(diff=fmt.signed_money(diff, t.currency))
-    )
 
 
 def history_table(entries: Sequence[HistoryRecord], zone: ZoneInfo) -> Table:

@@ -118,7 +118,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         table.clear(columns=True)
         table.add_columns(_("What"), _("Top-up"), _("Detail"))
         for f in findings[:FINDINGS_SHOWN]:
-            table.add_row(f.kind.replace("_", " "), f"#{f.topup.id}", f.message, key=str(f.topup.id))
+            table.add_row(f.kind.replace("_", " "), f"#{f.topup.id}", f.message, key=f"{f.kind}:{f.topup.id}")
         count = (
             _("{n} findings in all: see `topup check`").format(n=len(findings))
             if findings
@@ -128,7 +128,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "findings" and event.row_key.value:
-            self.app.push_screen(DetailScreen(int(event.row_key.value)))
+            self.app.push_screen(DetailScreen(int(event.row_key.value.split(":")[1])))
 
 
 def _previous(month):

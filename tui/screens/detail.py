@@ -10,36 +10,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker import formatting as fmt
-from tracker.canonical import to_fields
+from tracker.detail import detail_rows
 from tracker.i18n import _
 from tracker.records import HistoryRecord, ReceiptRecord, TopUpRecord
 from tui.workers import ReportsWorkerErrors
-
-SHOWN = (
-    ("occurred_at", _("When")),
-    ("line", _("Line")),
-    ("line_label", _("Label")),
-    ("operator", _("Operator")),
-    ("amount", _("Asked")),
-    ("currency", _("Currency")),
-    ("paid_amount", _("Paid")),
-    ("paid_currency", _("Paid currency")),
-    ("fee", _("Fee")),
-    ("credited_amount", _("Credited")),
-    ("channel", _("Channel")),
-    ("provider", _("Provider")),
-    ("payment_method", _("Payment method")),
-    ("reference", _("Reference")),
-    ("reference_kind", _("Reference kind")),
-    ("status", _("Status")),
-    ("verified_at", _("Verified")),
-    ("verified_by", _("Verified by")),
-    ("package", _("Package")),
-    ("expires_at", _("Expires")),
-    ("refund_until", _("Refund until")),
-    ("note", _("Note")),
-    ("uid", _("uid")),
-)
 
 
 class DetailScreen(ReportsWorkerErrors, Screen[None]):
@@ -77,12 +51,10 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         self, record: TopUpRecord, receipts: list[ReceiptRecord], intact: dict[str, bool], history: list[HistoryRecord]
     ) -> None:
         zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
-        fields = to_fields(record, zone)
         table = self.query_one("#fields", DataTable)
         table.add_columns("field", "value")
-        for key, caption in SHOWN:
-            if fields.get(key):
-                table.add_row(caption, fields[key])
+        for caption, value in detail_rows(record, zone):
+            table.add_row(caption, value)
         files = self.query_one("#receipts", DataTable)
         files.add_columns(_("Name"), _("Type"), _("Size"), _("SHA-256"), _("State"))
         for r in receipts:

@@ -59,12 +59,13 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
             with Grid(classes="fields"):
                 for name, caption in TEXT_FIELDS:
                     yield Label(caption)
-                    yield Input(id=name, classes="field")
+                    yield Input(id=name, classes="field", compact=True)
                     yield Static("", id=f"{name}-hint", classes="hint")
                 for name, caption, vocab in CHOICES:
                     yield Label(caption)
                     yield Select(
                         [(label(v), v.value) for v in vocab],
+                        compact=True,
                         id=name,
                         allow_blank=name != "channel",
                         value=Channel.BANK_APP.value if name == "channel" else Select.NULL,

@@ -51,6 +51,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
         self._cursor: str | None = None
         self._more = False
         self._loading = False
+        self._generation = 0  # bumped by every reload; a page from an older generation is dropped
 
     def on_mount(self) -> None:
         for key in COLUMNS:
@@ -61,19 +62,20 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
         if filters is not None:
             self.filters = filters
         self._cursor, self._more = None, False
+        self._generation += 1
         self.records.clear()
         self.clear()
         self._loading = True
-        self._load(self.filters, None)
+        self._load(self.filters, None, self._generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="topup-pages")
-    def _load(self, filters: TopUpFilter, after: str | None) -> None:
+    def _load(self, filters: TopUpFilter, after: str | None, generation: int) -> None:
         page = self.app.tracker.list_topups(filters, after=after, limit=PAGE)  # type: ignore[attr-defined]
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, page, after)
+            self.app.call_from_thread(self._show, page, after, generation)
 
-    def _show(self, page: Page, after: str | None) -> None:
-        if after != self._cursor:  # a reload happened meanwhile
+    def _show(self, page: Page, after: str | None, generation: int) -> None:
+        if generation != self._generation or after != self._cursor:  # superseded by a reload meanwhile
             return
         for record in page.items:
             key = str(record.id)
@@ -85,7 +87,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self._more and not self._loading and event.cursor_row >= self.row_count - PREFETCH:
             self._loading = True
-            self._load(self.filters, self._cursor)
+            self._load(self.filters, self._cursor, self._generation)
 
     @property
     def current(self) -> TopUpRecord | None:
