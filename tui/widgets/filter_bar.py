@@ -30,10 +30,19 @@ class FilterBar(Horizontal):
             found[select.id or ""] = "" if select.value is Select.NULL else str(select.value)
         return {k: v for k, v in found.items() if v}
 
+    _last: dict[str, str] | None = None
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(self.values()))
+        self._post_if_changed()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(self.values()))
+        self._post_if_changed()
+
+    def _post_if_changed(self) -> None:
+        """Only real changes: widgets report their initial values on mount, which must not reload the table."""
+        values = self.values()
+        if values != (self._last or {}):
+            self._last = values
+            self.post_message(self.Changed(values))
