@@ -13,8 +13,11 @@ from textual.worker import Worker, WorkerState
 from tracker.errors import InvalidInputs, TrackerError
 from tracker.i18n import _
 from tracker.service import Tracker
+from tui.screens.checks import ChecksScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
+from tui.screens.lines import LinesScreen
+from tui.screens.reports import ReportsScreen
 from tui.screens.topups import TopupsScreen
 
 
@@ -23,11 +26,20 @@ class TopupApp(App[None]):
 
     TITLE = "topup"
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
-    MODES = {"dashboard": DashboardScreen, "topups": TopupsScreen}
+    MODES = {
+        "dashboard": DashboardScreen,
+        "topups": TopupsScreen,
+        "lines": LinesScreen,
+        "checks": ChecksScreen,
+        "reports": ReportsScreen,
+    }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
         Binding("1", "switch_mode('dashboard')", _("Dashboard")),
         Binding("2", "switch_mode('topups')", _("Top-ups")),
+        Binding("3", "switch_mode('lines')", _("Lines")),
+        Binding("4", "switch_mode('checks')", _("Checks")),
+        Binding("5", "switch_mode('reports')", _("Reports")),
         Binding("question_mark,f1", "help", _("Help")),
         Binding("q", "quit", _("Quit")),
     ]
@@ -47,6 +59,11 @@ class TopupApp(App[None]):
             lambda: self.switch_mode("dashboard"),
         )
         yield SystemCommand(_("Top-ups"), _("Find, add, edit and verify top-ups"), lambda: self.switch_mode("topups"))
+        yield SystemCommand(_("Lines"), _("Add, edit and archive lines"), lambda: self.switch_mode("lines"))
+        yield SystemCommand(_("Checks"), _("Everything that needs attention"), lambda: self.switch_mode("checks"))
+        yield SystemCommand(
+            _("Reports"), _("Spending by month, line, operator, channel"), lambda: self.switch_mode("reports")
+        )
         yield SystemCommand(_("Help"), _("Keys and the advice topup follows"), self.action_help)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

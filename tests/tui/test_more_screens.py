@@ -1,0 +1,74 @@
+"""Lines, checks and reports in the app: what is shown, and what the actions save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Select, Static
+
+from tests.helpers import add
+from tests.tui.test_flows import settle
+from tracker.service import Tracker
+from tui.app import TopupApp
+from tui.screens.lines import LineForm
+
+
+async def test_add_a_line_with_the_operator_from_its_prefix_then_archive_it(tracker: Tracker) -> None:
+    app = TopupApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, LineForm)
+        app.screen.query_one("#number", Input).value = "8 747 123 45 67"
+        await settle(pilot)
+        assert app.screen.query_one("#operator", Select).value == "tele2"  # suggested by the 747 prefix
+        app.screen.query_one("#label", Input).value = "Shop till"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("x")
+        await settle(pilot)
+    line = tracker.get_line("+77471234567")
+    assert (line.label, line.operator, line.archived) == ("Shop till", "tele2", True)  # type: ignore[union-attr]
+
+
+async def test_checks_group_findings_and_acknowledge_one(tracker: Tracker) -> None:
+    bare = add(tracker, occurred_at="2026-11-01 10:00", credited_amount="2000")
+    app = TopupApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_row_at(0)[0]) == "missing proof (1)"
+        assert "add the receipt number" in str(app.screen.query_one("#checks-advice", Static).render())
+        table.move_cursor(row=1)
+        await pilot.press("k")
+        await settle(pilot)
+        assert "All is well" in str(app.screen.query_one("#checks-summary", Static).render())
+    assert [f for f in tracker.check() if f.topup.id == bare.id] == []
+
+
+async def test_open_a_report_and_save_it(tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    add(tracker, amount="2000", occurred_at="2026-11-20 10:00", reference="A", credited_amount="2000")
+    app = TopupApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        tables = list(app.screen.query(DataTable))
+        summary = [tuple(str(c) for c in tables[0].get_row_at(i)) for i in range(tables[0].row_count)]
+        assert ("Spent", "2,000.00\u00a0KZT") in summary
+        await pilot.press("m")
+        await settle(pilot)
+        first = app.screen.query_one("#first", Input)
+        first.value = "2026-10"
+        first.focus()
+        await pilot.press("enter")  # a range: one row per month and a total
+        await settle(pilot)
+        months = app.screen.query(DataTable).first()
+        assert [str(months.get_row_at(i)[0]) for i in range(months.row_count)] == ["2026-10", "2026-11", "Total"]
+    saved = (tmp_path / "topup-report-2026-11.md").read_text(encoding="utf-8")
+    assert saved.startswith("## Top-ups in 2026-11 (Asia/Almaty)")

@@ -1,0 +1,134 @@
+"""Checks: every finding, grouped by kind, each with its action (open, verify, dispute, attach, acknowledge)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tracker import formatting as fmt
+from tracker.i18n import _
+from tracker.vocab import Source
+from tui.screens.detail import DetailScreen
+from tui.screens.dialogs import AttachDialog, VerifyDialog
+from tui.workers import ReportsWorkerErrors
+
+
+class ChecksScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("v", "verify", _("Verify")),
+        Binding("x", "dispute", _("Mark disputed")),
+        Binding("r", "receipt", _("Receipt")),
+        Binding("k", "acknowledge", _("Acknowledge")),
+        Binding("f5", "reload", _("Run again")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(_("running the checks…"), id="checks-summary")
+        yield Static("", id="checks-advice")
+        yield DataTable(id="findings", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(_("What"), _("Top-up"), _("When"), _("Line"), _("Amount"))
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        findings = self.app.tracker.check()  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, findings)
+
+    def _show(self, findings: list) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.findings = {}
+        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        kind = None
+        for f in findings:
+            if f.kind != kind:
+                kind = f.kind
+                count = sum(1 for g in findings if g.kind == kind)
+                table.add_row(
+                    Text(f"{kind.replace('_', ' ')} ({count})", style="bold"),
+                    "",
+                    "",
+                    "",
+                    "",
+                    key=f"head:{kind}",
+                )
+            key = f"{f.kind}:{f.topup.id}"
+            self.findings[key] = f
+            t = f.topup
+            table.add_row(
+                f"  {f.message}",
+                f"#{t.id}",
+                fmt.when(t.occurred_at, zone)[:10],
+                fmt.phone(t.line),
+                fmt.money(t.amount, t.currency),
+                key=key,
+            )
+        text = _("{n} findings").format(n=len(findings)) if findings else _("All is well: nothing needs attention.")
+        self.query_one("#checks-summary", Static).update(text)
+
+    def _current(self):
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return self.findings.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The advice for the kind under the cursor: what to do next."""
+        key = event.row_key.value or ""
+        kind = key.split(":", 1)[1] if key.startswith("head:") else key.split(":", 1)[0]
+        advice = next((f.advice for f in self.findings.values() if f.kind == kind), "")
+        self.query_one("#checks-advice", Static).update(advice)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if finding := self.findings.get(event.row_key.value or ""):
+            self.app.push_screen(DetailScreen(finding.topup.id))
+
+    def action_verify(self) -> None:
+        if finding := self._current():
+            self._open_verify(finding.topup.id)
+
+    @work(thread=True, exit_on_error=False)
+    def _open_verify(self, topup_id: int) -> None:
+        record = self.app.tracker.get_topup(topup_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(
+            self.app.push_screen, VerifyDialog(record), lambda answer: answer and self._act("verify", topup_id, *answer)
+        )
+
+    def action_dispute(self) -> None:
+        if finding := self._current():
+            self._act("dispute", finding.topup.id)
+
+    def action_receipt(self) -> None:
+        if finding := self._current():
+            self.app.push_screen(AttachDialog(), lambda path: path and self._act("receipt", finding.topup.id, path))
+
+    def action_acknowledge(self) -> None:
+        if finding := self._current():
+            self._act("acknowledge", finding.topup.id, finding.kind)
+
+    @work(thread=True, exit_on_error=False)
+    def _act(self, action: str, topup_id: int, *args: str) -> None:
+        tracker = self.app.tracker  # type: ignore[attr-defined]
+        if action == "verify":
+            tracker.verify(topup_id, args[0], by=args[1], source=Source.TUI)
+        elif action == "dispute":
+            tracker.dispute(topup_id, source=Source.TUI)
+        elif action == "receipt":
+            tracker.attach_receipts(topup_id, [Path(args[0]).expanduser()], source=Source.TUI)
+        else:
+            tracker.acknowledge(topup_id, args[0])
+        self.app.call_from_thread(self.notify, _("Done for top-up #{id}.").format(id=topup_id))
+        self._load()

@@ -1,0 +1,116 @@
+"""Reports: a month or a range, the report's tables and chart, and export of the report to a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual_plotext import PlotextPlot
+
+from tracker.clock import month_of, parse_month
+from tracker.errors import TrackerError
+from tracker.i18n import _
+from tui.workers import ReportsWorkerErrors
+
+
+class ReportsScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("m", "export('markdown')", _("Save markdown")),
+        Binding("c", "export('csv')", _("Save CSV")),
+        Binding("j", "export('json')", _("Save JSON")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="report-range"):
+            yield Label(_("From"))
+            yield Input(id="first", placeholder="YYYY-MM", compact=True)
+            yield Label(_("to"))
+            yield Input(id="last", placeholder="YYYY-MM", compact=True)
+        with VerticalScroll(id="report"):
+            yield Static("", id="report-status")
+            yield PlotextPlot(id="report-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        month = month_of(self.app.tracker.clock.now(), self.app.tracker.settings.zone)  # type: ignore[attr-defined]
+        for widget_id in ("#first", "#last"):
+            self.query_one(widget_id, Input).value = month.strftime("%Y-%m")
+        self.report = None
+        self._run()
+        self.query_one("#report").focus()  # so m, c and j reach the screen, not the range inputs
+
+    def on_input_submitted(self) -> None:
+        self._run()
+        self.query_one("#report").focus()
+
+    def _run(self) -> None:
+        try:
+            first = parse_month(self.query_one("#first", Input).value, _("From"))
+            last = parse_month(self.query_one("#last", Input).value or self.query_one("#first", Input).value, _("to"))
+        except TrackerError as exc:
+            self.query_one("#report-status", Static).update(str(exc))
+            return
+        self.query_one("#report-status", Static).update(_("computing…"))
+        self._load(first, last)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self, first, last) -> None:
+        from tracker import report_views
+
+        report = self.app.tracker.report(first, last)  # type: ignore[attr-defined]
+        sections = report_views.sections(report)
+        chart = report_views.chart(report)
+        self.app.call_from_thread(self._show, report, sections, chart)
+
+    def _show(self, report, sections, chart) -> None:
+        self.report = report
+        box = self.query_one("#report", VerticalScroll)
+        for old in box.query(".report-part"):
+            old.remove()
+        parts = []
+        for section in sections:
+            parts.append(Label(section.title, classes="section report-part"))
+            if section.headers:
+                table = DataTable(classes="report-part", cursor_type="none")
+                table.add_columns(*section.headers)
+                for row in section.rows:
+                    table.add_row(*row)
+                parts.append(table)
+            parts.extend(Static(note, classes="report-part") for note in section.notes)
+        box.mount_all(parts, before=self.query_one("#report-chart"))
+        self.query_one("#report-status", Static).update("")
+        currency, points = chart
+        plt = self.query_one(PlotextPlot).plt
+        plt.clear_data()
+        plt.bar(range(len(points)), [float(v) for _l, v in points])  # plotting only, never money arithmetic
+        plt.xticks(range(0, len(points), 3), [label[2:] for label, _v in points][::3])
+        plt.title(_("Spent per month ({currency})").format(currency=currency))
+        self.query_one(PlotextPlot).refresh()
+
+    def action_export(self, kind: str) -> None:
+        if self.report is not None:
+            self._export(kind)
+
+    @work(thread=True, exit_on_error=False)
+    def _export(self, kind: str) -> None:
+        from tracker import report_views
+
+        first, last = self.report.months[0].month, self.report.months[-1].month  # type: ignore[union-attr]
+        name = f"topup-report-{first:%Y-%m}" + (f"-to-{last:%Y-%m}" if last != first else "")
+        suffix = {"markdown": ".md", "csv": ".csv", "json": ".json"}[kind]
+        path = Path.cwd() / (name + suffix)
+        if kind == "markdown":
+            text = report_views.markdown(self.report)
+        elif kind == "csv":
+            text = report_views.as_csv(self.report)
+        else:
+            text = json.dumps(report_views.as_json(self.report), ensure_ascii=False, indent=2) + "\n"
+        path.write_text(text, encoding="utf-8")
+        self.app.call_from_thread(self.notify, _("Report saved to {path}.").format(path=path))
