@@ -16,20 +16,20 @@ from tui.screens.form import TopUpForm
 from tui.widgets.topup_table import PAGE, TopUpTable
 
 
-async def settle(pilot) -> None:  # noqa: ANN001
+async def settle(pilot) -> None:
     """Let every worker finish and the screen catch up."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 
-async def open_topups(pilot) -> TopUpTable:  # noqa: ANN001
+async def open_topups(pilot) -> TopUpTable:
     await pilot.press("2")
     await settle(pilot)
     return pilot.app.screen.query_one(TopUpTable)
 
 
-async def type_into(pilot, field: str, text: str) -> None:  # noqa: ANN001
+async def type_into(pilot, field: str, text: str) -> None:
     widget = pilot.app.screen.query_one(f"#{field}", Input)
     widget.value = text
     await settle(pilot)

@@ -23,7 +23,7 @@ def app(tracker: Tracker) -> TopupApp:
     return TopupApp(tracker)
 
 
-async def _settle(pilot) -> None:  # noqa: ANN001
+async def _settle(pilot) -> None:
     """Workers done, and no blinking cursor: the same picture every run."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
@@ -33,20 +33,20 @@ async def _settle(pilot) -> None:  # noqa: ANN001
     await pilot.pause()
 
 
-def test_dashboard(snap_compare, app: TopupApp) -> None:  # noqa: ANN001
+def test_dashboard(snap_compare, app: TopupApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=_settle)
 
 
-def test_topups(snap_compare, app: TopupApp) -> None:  # noqa: ANN001
-    async def open_list(pilot) -> None:  # noqa: ANN001
+def test_topups(snap_compare, app: TopupApp) -> None:
+    async def open_list(pilot) -> None:
         await pilot.press("2")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_list)
 
 
-def test_form_with_a_refused_amount(snap_compare, app: TopupApp) -> None:  # noqa: ANN001
-    async def refuse(pilot) -> None:  # noqa: ANN001
+def test_form_with_a_refused_amount(snap_compare, app: TopupApp) -> None:
+    async def refuse(pilot) -> None:
         await pilot.press("2")
         await _settle(pilot)
         await pilot.press("a")
