@@ -333,3 +333,38 @@ def test_the_canonical_sample_imports_cleanly(tracker: Tracker) -> None:
     report = tracker.import_file(SAMPLES / "topups.csv")
     assert (report.new, report.refused_rows, report.duplicates) == (23, 0, [])
     assert tracker.import_file(SAMPLES / "topups.csv").present == 23
+
+
+def test_chosen_duplicate_rows_are_imported_and_the_others_held_back(tracker: Tracker, tmp_path: Path) -> None:
+    add(tracker, line="+77051234567", amount="1000", occurred_at="2026-11-20 10:00")
+    add(tracker, line="+77051234567", amount="1000", occurred_at="2026-11-19 10:00")
+    path = canonical_csv(tmp_path / "in.csv", [row(), row(occurred_at="2026-11-19T10:00:00+05:00")])
+    report = tracker.import_file(path, options=ImportOptions(allow_rows=frozenset({3})))
+    assert (report.new, [d.row for d in report.duplicates]) == (1, [2])
+
+
+def test_a_cancelled_import_writes_nothing(tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.errors import Cancelled
+
+    monkeypatch.setattr("tracker.importing.CHUNK_ROWS", 1)
+    path = canonical_csv(tmp_path / "in.csv", [row(reference=f"R{i}", occurred_at=f"2026-11-0{i}T10:00:00+05:00")
+                                               for i in range(1, 6)])  # fmt: skip
+    seen = []
+
+    def progress(done: int, rows: int) -> None:
+        seen.append(rows)
+        if rows >= 2:
+            raise Cancelled("stopped by the user")
+
+    before = counts(tracker)
+    with pytest.raises(Cancelled):
+        tracker.import_file(path, progress=progress)
+    assert counts(tracker) == before and seen == [1, 2]
+
+
+def test_a_row_with_two_bad_fields_is_one_refused_row(tracker: Tracker, tmp_path: Path) -> None:
+    path = canonical_csv(tmp_path / "in.csv", [row(channel="pigeon", amount="-1"), row(reference="OK")])
+    report = tracker.import_file(path)
+    assert [(r.row, r.column) for r in report.refused] == [(2, "amount"), (2, "channel")]
+    assert report.summary == "1 new, 0 already present, 0 possible duplicates, 1 refused"
+    assert report.as_json()["refused"] == 1

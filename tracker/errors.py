@@ -61,3 +61,7 @@ def field_error(field: str, value: object, why: str, accepted: str | None = None
         shown = shown[:37] + "..."
     message = _("{value!r} is not accepted: {why}").format(value=shown, why=why)
     return InvalidInput(message, where=field, hint=accepted)
+
+
+class Cancelled(TrackerError):
+    """The user stopped a long operation; its transaction was rolled back."""

@@ -73,7 +73,7 @@ class ImportReport:
     @property
     def summary(self) -> str:
         return _("{new} new, {present} already present, {dups} possible duplicates, {refused} refused").format(
-            new=self.new, present=self.present, dups=len(self.duplicates), refused=len(self.refused)
+            new=self.new, present=self.present, dups=len(self.duplicates), refused=self.refused_rows
         )
 
     def as_json(self) -> dict[str, object]:
@@ -81,7 +81,7 @@ class ImportReport:
             "new": self.new,
             "already_present": self.present,
             "possible_duplicates": len(self.duplicates),
-            "refused": len(self.refused),
+            "refused": self.refused_rows,
             "written": self.written,
             "batch": self.batch_id,
             "refused_rows": [
@@ -100,6 +100,7 @@ class ImportOptions:
     on_error: str = "abort"  # or "skip"
     rejects: Path | None = None
     allow_duplicates: bool = False
+    allow_rows: frozenset[int] = frozenset()  # possible duplicates the user chose to import, by row number
 
 
 @dataclass
@@ -260,7 +261,7 @@ class Importer:
             # held back against each other, only against what was stored before this import.
             if match and match.same_file and new.uid:
                 match = None
-            if match and not options.allow_duplicates:
+            if match and not options.allow_duplicates and pending.row not in options.allow_rows:
                 report.duplicates.append(_duplicate(pending, match))
                 continue
             pending.values = new_topup_row(new, line_ids[new.line], self.now)

@@ -19,6 +19,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.lines import LinesScreen
 from tui.screens.reports import ReportsScreen
 from tui.screens.topups import TopupsScreen
+from tui.screens.transfers import ExportScreen, ImportScreen
 
 
 class TopupApp(App[None]):
@@ -32,14 +33,18 @@ class TopupApp(App[None]):
         "lines": LinesScreen,
         "checks": ChecksScreen,
         "reports": ReportsScreen,
+        "import": ImportScreen,
+        "export": ExportScreen,
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
         Binding("1", "switch_mode('dashboard')", _("Dashboard")),
         Binding("2", "switch_mode('topups')", _("Top-ups")),
-        Binding("3", "switch_mode('lines')", _("Lines")),
-        Binding("4", "switch_mode('checks')", _("Checks")),
-        Binding("5", "switch_mode('reports')", _("Reports")),
+        Binding("3", "switch_mode('lines')", _("Lines"), show=False),
+        Binding("4", "switch_mode('checks')", _("Checks"), show=False),
+        Binding("5", "switch_mode('reports')", _("Reports"), show=False),
+        Binding("6", "switch_mode('import')", _("Import"), show=False),
+        Binding("7", "switch_mode('export')", _("Export"), show=False),
         Binding("question_mark,f1", "help", _("Help")),
         Binding("q", "quit", _("Quit")),
     ]
@@ -63,6 +68,10 @@ class TopupApp(App[None]):
         yield SystemCommand(_("Checks"), _("Everything that needs attention"), lambda: self.switch_mode("checks"))
         yield SystemCommand(
             _("Reports"), _("Spending by month, line, operator, channel"), lambda: self.switch_mode("reports")
+        )
+        yield SystemCommand(_("Import"), _("Import a CSV file or a bundle"), lambda: self.switch_mode("import"))
+        yield SystemCommand(
+            _("Export"), _("Export top-ups, with receipts if you like"), lambda: self.switch_mode("export")
         )
         yield SystemCommand(_("Help"), _("Keys and the advice topup follows"), self.action_help)
 

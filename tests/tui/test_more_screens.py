@@ -72,3 +72,43 @@ async def test_open_a_report_and_save_it(tracker: Tracker, tmp_path: Path, monke
         assert [str(months.get_row_at(i)[0]) for i in range(months.row_count)] == ["2026-10", "2026-11", "Total"]
     saved = (tmp_path / "topup-report-2026-11.md").read_text(encoding="utf-8")
     assert saved.startswith("## Top-ups in 2026-11 (Asia/Almaty)")
+
+
+async def test_import_from_the_preview_with_refused_rows_and_a_chosen_duplicate(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    add(tracker, line="+77051234567", amount="1000", occurred_at="2026-11-20 10:00")
+    header = ("uid,occurred_at,line,line_label,operator,sim_kind,channel,provider,amount,currency,paid_amount,"
+              "paid_currency,fee,credited_amount,reference,reference_kind,status,verified_at,verified_by,package,"
+              "expires_at,refund_until,note,receipts")  # fmt: skip
+    rows = [
+        ",2026-11-20T10:00:30+05:00,+77051234567,,,sim,terminal,Qiwi,1000.00,KZT,,,,,,,pending,,,,,,,",
+        ",2026-11-21T10:00:00+05:00,+77051234567,,,sim,terminal,Qiwi,1500.00,KZT,,,,,,,pending,,,,,,,",
+        ",2026-11-22T10:00:00+05:00,+77051234567,,,sim,pigeon,Qiwi,1500.00,KZT,,,,,,,pending,,,,,,,",
+    ]
+    path = tmp_path / "in.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    app = TopupApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        field = app.screen.query_one("#path", Input)
+        field.value = str(path)
+        field.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "1 new, 0 already present, 1 possible duplicates, 1 refused" in str(
+            app.screen.query_one("#import-summary", Static).render()
+        )
+        assert app.screen.query_one("#refused", DataTable).get_row_at(0)[1] == "channel"
+        duplicates = app.screen.query_one("#duplicates", DataTable)
+        duplicates.focus()
+        await pilot.press("space")  # import this one after all
+        assert str(duplicates.get_row_at(0)[1]) == "import"
+        await pilot.press("i")
+        await settle(pilot)
+        assert "imported as batch" in str(app.screen.query_one("#import-summary", Static).render())
+        assert app.screen.query_one("#batches", DataTable).row_count == 1
+    assert len(tracker.list_topups().items) == 3
+    rejects = (tmp_path / "in.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rejects) == 2 and ",pigeon," in rejects[1]  # the header and the one refused row

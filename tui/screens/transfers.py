@@ -1,0 +1,239 @@
+"""Import (pick a file, preview, choose possible duplicates row by row, import with progress, undo a batch)
+and Export (filters, target file, optional bundle with receipts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    DirectoryTree,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
+)
+from textual.worker import get_current_worker
+
+from tracker.clock import month_bounds, parse_month
+from tracker.errors import Cancelled
+from tracker.i18n import _
+from tracker.importing import ImportOptions, ImportReport
+from tracker.profile import builtin_names
+from tracker.records import TopUpFilter
+from tracker.vocab import Source
+from tui.workers import ReportsWorkerErrors
+
+
+class CsvTree(DirectoryTree):
+    """Folders, and the files topup can import: CSV and bundles."""
+
+    def filter_paths(self, paths):
+        return [p for p in paths if p.is_dir() or p.suffix.lower() in (".csv", ".zip", ".txt")]
+
+
+class ImportScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("p", "preview", _("Preview")),
+        Binding("i", "import", _("Import")),
+        Binding("space", "toggle_row", _("Import/skip duplicate")),
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("z", "undo_batch", _("Undo batch")),
+    ]
+
+    def __init__(self, start: Path | None = None) -> None:
+        super().__init__()
+        self.start = start or Path.cwd()
+        self.preview: ImportReport | None = None
+        self.chosen: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="import-top"):
+            yield CsvTree(self.start, id="files")
+            with Vertical(id="import-options"):
+                yield Input(placeholder=_("file to import"), id="path", compact=True)
+                yield Select(
+                    [(n, n) for n in builtin_names()], value="canonical", allow_blank=False, id="profile", compact=True
+                )
+                yield Input(placeholder=_("line, for statements without numbers"), id="line", compact=True)
+                yield Static("", id="import-summary")
+                yield ProgressBar(id="import-progress", show_eta=True)
+        yield Label(_("Refused rows"), classes="section")
+        yield DataTable(id="refused", cursor_type="row")
+        yield Label(_("Possible duplicates (space: import or skip)"), classes="section")
+        yield DataTable(id="duplicates", cursor_type="row")
+        yield Label(_("Earlier imports (z: undo)"), classes="section")
+        yield DataTable(id="batches", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#refused", DataTable).add_columns(_("Row"), _("Column"), _("Value"), _("Why"))
+        self.query_one("#duplicates", DataTable).add_columns(_("Row"), _("Import?"), _("Why held back"))
+        self.query_one("#batches", DataTable).add_columns(_("Batch"), _("File"), _("New"), _("Present"), "")
+        self._load_batches()
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#path", Input).value = str(event.path)
+        self.action_preview()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the path or line field previews the file."""
+        event.stop()
+        self.action_preview()
+
+    def _options(self, dry_run: bool) -> tuple[Path, str, ImportOptions]:
+        line = self.query_one("#line", Input).value.strip() or None
+        # After a preview the good rows go in and the refused ones are written beside the file, fixable there.
+        options = ImportOptions(line=line, dry_run=dry_run, allow_rows=frozenset(self.chosen), on_error="skip")
+        return (
+            Path(self.query_one("#path", Input).value.strip()),
+            str(self.query_one("#profile", Select).value),
+            options,
+        )
+
+    def action_preview(self) -> None:
+        self.chosen.clear()
+        self._run(*self._options(dry_run=True))
+
+    def action_import(self) -> None:
+        if self.preview is None:
+            self.notify(_("Preview the file first (p)."), severity="warning")
+            return
+        self._run(*self._options(dry_run=False))
+
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "import")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
+    def _run(self, path: Path, profile: str, options: ImportOptions) -> None:
+        worker = get_current_worker()
+        total = path.stat().st_size if path.is_file() else 0
+
+        def progress(done: int, rows: int) -> None:
+            if worker.is_cancelled:
+                raise Cancelled(_("import stopped; nothing was written"))
+            self.app.call_from_thread(self.query_one(ProgressBar).update, total=total or None, progress=done)
+
+        report = self.app.tracker.import_file(path, profile, options, progress=progress)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, report, options.dry_run)
+        if not options.dry_run:
+            self._load_batches()
+
+    def _show(self, report: ImportReport, dry_run: bool) -> None:
+        self.preview = report if dry_run else None
+        outcome = (
+            _("preview: nothing written")
+            if dry_run
+            else (
+                _("imported as batch {id}").format(id=report.batch_id) if report.written else _("nothing was written")
+            )
+        )
+        self.query_one("#import-summary", Static).update(f"{report.summary}\n{outcome}")
+        refused = self.query_one("#refused", DataTable)
+        refused.clear()
+        for r in report.refused:
+            refused.add_row(str(r.row), r.column, r.value, r.why)
+        duplicates = self.query_one("#duplicates", DataTable)
+        duplicates.clear()
+        for d in report.duplicates:
+            duplicates.add_row(str(d.row), self._mark(d.row), d.reason, key=str(d.row))
+
+    def _mark(self, row: int) -> Text:
+        return Text(_("import"), style="bold") if row in self.chosen else Text(_("skip"))
+
+    def action_toggle_row(self) -> None:
+        table = self.query_one("#duplicates", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        row = int(key.value or 0)
+        self.chosen.symmetric_difference_update({row})
+        table.update_cell(key, table.ordered_columns[1].key, self._mark(row))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="batches")
+    def _load_batches(self) -> None:
+        batches = self.app.tracker.list_batches()  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show_batches, batches)
+
+    def _show_batches(self, batches: list) -> None:
+        table = self.query_one("#batches", DataTable)
+        table.clear()
+        for b in batches:
+            table.add_row(
+                str(b.id), b.source_name, str(b.new), str(b.present), _("undone") if b.undone_at else "", key=str(b.id)
+            )
+
+    def action_undo_batch(self) -> None:
+        table = self.query_one("#batches", DataTable)
+        if table.row_count:
+            self._undo(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
+
+    @work(thread=True, exit_on_error=False)
+    def _undo(self, batch: int) -> None:
+        count = self.app.tracker.undo_batch(batch, source=Source.TUI)  # type: ignore[attr-defined]
+        self.app.call_from_thread(
+            self.notify, _("Undid import batch {id}: {n} top-ups deleted.").format(id=batch, n=count)
+        )
+        self._load_batches()
+
+
+class ExportScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [Binding("ctrl+s", "export", _("Export"))]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="export"):
+            yield Label(_("Export top-ups as canonical CSV"), classes="dialog-title")
+            yield Input(placeholder=_("month (YYYY-MM), empty for everything"), id="month", compact=True)
+            yield Input(placeholder=_("line, empty for every line"), id="line", compact=True)
+            yield Input(value=str(Path.cwd() / "topups.csv"), id="target", compact=True)
+            yield Checkbox(_("Bundle: a zip with the receipt files and a manifest of their hashes"), id="bundle")
+            yield Checkbox(_("Hide the middle digits of phone numbers"), id="mask")
+            yield Button(_("Export"), id="go", variant="primary")
+            yield Static("", id="export-summary")
+        yield Footer()
+
+    def on_button_pressed(self) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        month = self.query_one("#month", Input).value.strip()
+        line = self.query_one("#line", Input).value.strip() or None
+        self._export(
+            month,
+            line,
+            Path(self.query_one("#target", Input).value.strip()),
+            self.query_one("#bundle", Checkbox).value,
+            self.query_one("#mask", Checkbox).value,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _export(self, month: str, line: str | None, target: Path, bundle: bool, mask: bool) -> None:
+        tracker = self.app.tracker  # type: ignore[attr-defined]
+        start = end = None
+        if month:
+            start, end = month_bounds(parse_month(month), tracker.settings.zone)
+        filters = TopUpFilter(start=start, end=end, line=line)
+        if bundle:
+            target = target.with_suffix(".zip")
+            rows, files = tracker.export_bundle(target, filters, mask=mask)
+            text = _("Wrote {path}: {rows} top-ups and {files} receipt files.").format(
+                path=target, rows=rows, files=files
+            )
+        else:
+            with target.open("w", encoding="utf-8", newline="") as out:
+                rows = tracker.export_csv(out, filters, mask=mask)
+            text = _("Wrote {rows} top-ups to {path}.").format(rows=rows, path=target)
+        self.app.call_from_thread(self.query_one("#export-summary", Static).update, text)
