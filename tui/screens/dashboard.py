@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
-from textual_plotext import PlotextPlot
 
 from tracker import formatting as fmt
 from tracker.clock import month_of
@@ -20,6 +19,7 @@ from tracker.i18n import _
 from tracker.operators import brand
 from tracker.records import LineRecord
 from tui.screens.detail import DetailScreen
+from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
 FINDINGS_SHOWN = 3
@@ -32,7 +32,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             with Vertical(id="month"):
                 yield Label(_("This month"), classes="section")
                 yield Static(_("loading…"), id="month-summary")
-            yield PlotextPlot(id="chart")
+            yield SpendChart(id="chart")
             with Vertical(id="lines-box"):
                 yield Label(_("Lines"), classes="section")
                 yield DataTable(id="lines", cursor_type="row")
@@ -80,15 +80,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def _chart(self, report) -> None:
         from tracker.report_views import chart
 
-        currency, points = chart(report)
-        plot = self.query_one(PlotextPlot)
-        plt = plot.plt
-        plt.clear_data()
-        labels = [label[2:] for label, _v in points]  # 26-11: two-digit year and month
-        plt.bar(range(len(points)), [float(v) for _l, v in points])  # plotting only, never money arithmetic
-        plt.xticks(range(0, len(points), 3), labels[::3])  # fixed ticks: the same chart at every size
-        plt.title(_("Spent per month ({currency})").format(currency=currency))
-        plot.refresh()
+        self.query_one(SpendChart).show(*chart(report))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-lines")
     def _load_lines(self) -> None:

@@ -11,11 +11,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
-from textual_plotext import PlotextPlot
 
 from tracker.clock import month_of, parse_month
 from tracker.errors import TrackerError
 from tracker.i18n import _
+from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
 
@@ -35,7 +35,7 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
             yield Input(id="last", placeholder="YYYY-MM", compact=True)
         with VerticalScroll(id="report"):
             yield Static("", id="report-status")
-            yield PlotextPlot(id="report-chart")
+            yield SpendChart(id="report-chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,13 +86,7 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
             parts.extend(Static(note, classes="report-part") for note in section.notes)
         box.mount_all(parts, before=self.query_one("#report-chart"))
         self.query_one("#report-status", Static).update("")
-        currency, points = chart
-        plt = self.query_one(PlotextPlot).plt
-        plt.clear_data()
-        plt.bar(range(len(points)), [float(v) for _l, v in points])  # plotting only, never money arithmetic
-        plt.xticks(range(0, len(points), 3), [label[2:] for label, _v in points][::3])
-        plt.title(_("Spent per month ({currency})").format(currency=currency))
-        self.query_one(PlotextPlot).refresh()
+        self.query_one(SpendChart).show(*chart)
 
     def action_export(self, kind: str) -> None:
         if self.report is not None:
