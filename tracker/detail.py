@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from tracker import formatting as fmt
 from tracker.i18n import _
 from tracker.operators import brand
-from tracker.records import TopUpRecord
+from tracker.records import LineRecord, TopUpRecord
 from tracker.vocab import label
 
 
@@ -42,3 +42,8 @@ def _credited(t: TopUpRecord) -> str:
     if not t.difference:
         return text
     return text + "  " + _("({diff} against asked)").format(diff=fmt.signed_money(t.difference, t.currency))
+
+
+def line_flags(line: LineRecord) -> str:
+    """`foreign, archived`: what sets a line apart, for lists of lines."""
+    return ", ".join(flag for flag, on in ((_("foreign"), line.foreign), (_("archived"), line.archived)) if on)

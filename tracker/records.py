@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from tracker.vocab import Channel, RefKind, SimKind, Status, VerifiedBy
@@ -144,23 +144,6 @@ class Page:
 class VerifyResult:
     topup: TopUpRecord
     difference: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class MonthSpan:
-    month: date
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LineChanges:
-    label: str | None = None
-    operator: str | None = None
-    kind: SimKind | None = None
-    currency: str | None = None
-    note: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,6 @@ from tracker.clock import Clock, parse_instant
 from tracker.errors import (
     Conflict,
     InvalidInput,
-    InvalidInputs,
     NotFound,
     StorageError,
     field_error,
@@ -460,4 +459,4 @@ def _log(
     s.add(History(topup_id=topup_id, at=at, source=Source(source).value, action=action, changes=changes))
 
 
-__all__ = ["InvalidInputs", "LineNotFound", "Tracker"]
+__all__ = ["LineNotFound", "Tracker"]

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from tracker import formatting as fmt
 from tracker.canonical import COLUMNS, to_fields
-from tracker.detail import detail_rows
+from tracker.detail import detail_rows, line_flags
 from tracker.exporting import write_csv as export_csv
 from tracker.i18n import _
 from tracker.operators import brand
@@ -129,7 +129,7 @@ def lines_table(lines: Sequence[LineRecord], zone: ZoneInfo) -> Table:
     for title in (_("Number"), _("Label"), _("Operator"), _("Kind"), _("Cur."), _("Top-ups"), _("Last"), ""):
         table.add_column(title, no_wrap=True, min_width=14 if title == _("Label") else None)
     for line in lines:
-        flags = ", ".join(f for f, on in ((_("foreign"), line.foreign), (_("archived"), line.archived)) if on)
+        flags = line_flags(line)
         table.add_row(
             fmt.phone(line.number),
             line.label or "",

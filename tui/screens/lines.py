@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
 
 from tracker import formatting as fmt
+from tracker.detail import line_flags
 from tracker.errors import InvalidInput
 from tracker.i18n import _
 from tracker.operators import OPERATORS, brand
@@ -116,7 +117,7 @@ class LinesScreen(ReportsWorkerErrors, Screen[None]):
         self.lines = {line.number: line for line in lines}
         zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
         for line in lines:
-            flags = ", ".join(f for f, on in ((_("foreign"), line.foreign), (_("archived"), line.archived)) if on)
+            flags = line_flags(line)
             table.add_row(
                 fmt.phone(line.number),
                 line.label or "",
