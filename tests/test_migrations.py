@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
 
 from tracker import db
-from tracker.models import Base
+from tracker.models import Base, Line
 from tracker.settings import sqlite_url
 
 
@@ -65,3 +67,27 @@ def test_a_fresh_database_is_not_backed_up(tmp_path: Path) -> None:
     assert db.migrate(engine, tmp_path / "backups") is None
     engine.dispose()
     assert not (tmp_path / "backups").exists()
+
+
+def test_instants_written_as_text_by_an_older_topup_read_back_the_same_after_0004(tmp_path: Path) -> None:
+    path = tmp_path / "topup.sqlite3"
+    engine = db.make_engine(sqlite_url(path))
+    db.migrate(engine, revision="0003")
+    with sqlite3.connect(path) as c:
+        c.execute(
+            "INSERT INTO lines (number, kind, currency, is_foreign, archived, created_at, updated_at) "
+            "VALUES ('+77011234567', 'sim', 'KZT', 0, 0, '2024-02-29 18:30:05', '2024-02-29 18:30:05')"
+        )
+    c.close()
+    db.migrate(engine, tmp_path / "backups")
+    with Session(engine) as session:
+        line = session.scalars(select(Line)).one()
+        assert line.created_at == datetime(2024, 2, 29, 18, 30, 5, tzinfo=UTC)
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT typeof(created_at), created_at FROM lines").fetchall() == [("integer", 1709231405)]
+    c.close()
+    db.downgrade(engine, "0003")  # and back: the older topup reads its own text form again
+    engine.dispose()
+    with sqlite3.connect(path) as c:
+        assert c.execute("SELECT created_at FROM lines").fetchall() == [("2024-02-29 18:30:05",)]
+    c.close()

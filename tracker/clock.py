@@ -99,10 +99,20 @@ def parse_instant(
     return value
 
 
+def _iso(raw: str) -> datetime:
+    """ISO 8601: the standard library's reader for the common full form, dateutil's for the rest."""
+    if len(raw) >= 19 and raw[10] == "T":
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            pass
+    return isoparse(raw)
+
+
 def _parse_shape(raw: str, tz: ZoneInfo, field: str) -> tuple[datetime, bool]:
     if _ISO_RE.match(raw):
         try:
-            value = isoparse(raw.replace(" ", "T", 1))
+            value = _iso(raw.replace(" ", "T", 1))
         except (ValueError, OverflowError):
             raise field_error(field, raw, _("not a real date and time"), ACCEPTED) from None
         return value, len(raw) > 10
@@ -128,7 +138,7 @@ def parse_with_formats(
     value = None
     for fmt in formats:
         try:
-            value = isoparse(raw) if fmt == "iso" else datetime.strptime(raw, fmt)
+            value = _iso(raw) if fmt == "iso" else datetime.strptime(raw, fmt)
             break
         except (ValueError, OverflowError):
             continue

@@ -18,4 +18,4 @@ def neutralise(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    return text[1:] if _ESCAPED.match(text) else text
+    return text[1:] if text[:1] == "'" and _ESCAPED.match(text) else text

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from tracker.canonical import ParseContext, parse_fields
@@ -137,7 +137,7 @@ class Importer:
         self.bundled = bundled or {}  # receipts that came with a bundle: sha -> (name, media type, size)
         self.ctx = ctx
         self.now = now
-        self._lines: dict[str, tuple[int, str | None]] = {}
+        self._lines: dict[str, tuple[int, str | None]] | None = None
 
     def run(
         self,
@@ -242,6 +242,7 @@ class Importer:
 
     def _store_chunk(self, chunk: list[_Pending], batch_id: int, options: ImportOptions, report: ImportReport) -> None:
         present_uids, present_refs = self._already_present(chunk)
+        self._create_lines([p.new for p in chunk], report)
         line_ids = {p.new.line: self._line_id(p.new, report) for p in chunk}
         nearby = self._nearby(chunk, line_ids)
         seen_uids: set[str] = set()
@@ -272,7 +273,8 @@ class Importer:
                 seen_refs.add(ref_key)
             accepted.append(pending)
         if accepted:
-            self.s.execute(insert(TopUp), [p.values for p in accepted])
+            # Core, not the ORM's bulk insert: one executemany per chunk instead of a statement per row.
+            self.s.execute(TopUp.__table__.insert(), [p.values for p in accepted])
             self._attach_receipts([p for p in accepted if p.receipts], report)
             report.new += len(accepted)
 
@@ -301,12 +303,7 @@ class Importer:
         return found
 
     def _line_id(self, new: NewTopUp, report: ImportReport) -> int:
-        if new.line not in self._lines:
-            line = self.s.execute(select(Line.id, Line.operator).where(Line.number == new.line)).first()
-            if line is None:
-                line = self._create_line(new, report)
-            self._lines[new.line] = (line[0], line[1])
-        line_id, operator = self._lines[new.line]
+        line_id, operator = self._known_lines()[new.line]
         if new.operator and operator and new.operator != operator:
             note = _("{number}: the file says {theirs}, the line says {ours}; the line is kept as it is").format(
                 number=new.line, theirs=brand(new.operator), ours=brand(operator)
@@ -315,26 +312,36 @@ class Importer:
                 report.notes.append(note)
         return line_id
 
-    def _create_line(self, new: NewTopUp, report: ImportReport) -> tuple[int, str | None]:
-        phone = parse_phone(new.line)
-        operator = new.operator or phone.suggested_operator
-        result = self.s.execute(
-            insert(Line)
-            .values(
-                number=phone.e164,
-                label=new.line_label,
-                operator=operator,
-                kind=(new.sim_kind or "sim"),
-                currency=new.currency,
-                is_foreign=phone.foreign,
-                archived=False,
-                created_at=self.now,
-                updated_at=self.now,
-            )
-            .returning(Line.id)
-        )
-        report.new_lines.append(phone.e164)
-        return result.scalar_one(), operator
+    def _known_lines(self) -> dict[str, tuple[int, str | None]]:
+        if self._lines is None:  # a few thousand lines at most: one query instead of one per line
+            self._lines = {n: (i, o) for n, i, o in self.s.execute(select(Line.number, Line.id, Line.operator))}
+        return self._lines
+
+    def _create_lines(self, news: list[NewTopUp], report: ImportReport) -> None:
+        """The chunk's new lines in one statement, described by the first row that names each."""
+        known = self._known_lines()
+        rows: dict[str, dict[str, object]] = {}
+        for new in news:
+            if new.line in known or new.line in rows:
+                continue
+            phone = parse_phone(new.line)
+            rows[new.line] = {
+                "number": phone.e164,
+                "label": new.line_label,
+                "operator": new.operator or phone.suggested_operator,
+                "kind": new.sim_kind or "sim",
+                "currency": new.currency,
+                "is_foreign": phone.foreign,
+                "archived": False,
+                "created_at": self.now,
+                "updated_at": self.now,
+            }
+        if not rows:
+            return
+        self.s.execute(Line.__table__.insert(), list(rows.values()))
+        created = select(Line.number, Line.id, Line.operator).where(Line.number.in_(rows))
+        known.update({number: (line_id, operator) for number, line_id, operator in self.s.execute(created)})
+        report.new_lines.extend(rows)
 
     def _attach_receipts(self, pendings: list[_Pending], report: ImportReport) -> None:
         """Link receipts named by hash; only files that came in the bundle or are intact in the store."""

@@ -75,7 +75,6 @@ class TopUp(Base):
         Index(None, "occurred_at", "id"),
         Index(None, "line_id", "occurred_at"),
         Index(None, "status", "occurred_at"),
-        Index(None, "channel", "occurred_at"),
         # "Already present" on import: the same provider's reference is the same payment.
         Index(None, "reference", "provider"),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from babel.numbers import get_currency_precision, is_currency
 
@@ -60,9 +61,15 @@ class Money:
         return to_minor(self.amount, self.currency)
 
 
+@cache
 def precision(currency: str) -> int:
-    """How many minor digits the currency has (KZT 2, JPY 0)."""
+    """How many minor digits the currency has (KZT 2, JPY 0); cached because import asks once per amount."""
     return get_currency_precision(currency)
+
+
+@cache
+def _known_currency(code: str) -> bool:
+    return is_currency(code)
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
@@ -90,7 +97,7 @@ def plain(amount: Decimal, currency: str) -> str:
 def parse_currency(text: str, field: str = "currency") -> str:
     """An ISO 4217 code as typed in any case."""
     code = text.strip().upper()
-    if not is_currency(code):
+    if not _known_currency(code):
         raise field_error(field, text, _("not an ISO 4217 currency code"), _("for example KZT, CNY, USD"))
     return code
 
@@ -107,7 +114,7 @@ def _strip_markers(text: str, field: str, currency: str | None) -> str:
                 found.add(implied)
     for match in _CODE_RE.findall(lowered):
         code = match.upper()
-        if not is_currency(code):
+        if not _known_currency(code):
             raise field_error(field, text, _("contains letters"), _("a number such as 2000 or 2 000,50"))
         found.add(code)
     lowered = _CODE_RE.sub(" ", lowered)
@@ -145,6 +152,10 @@ def _decimal_mark(body: str, decimal_mark: str | None, field: str, raw: str) -> 
     return last
 
 
+# Digits with an optional point and up to four decimals: unambiguous once the decimal mark is known to be ".".
+_PLAIN_RE = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,4})?")
+
+
 def parse_number(
     text: str,
     *,
@@ -153,6 +164,8 @@ def parse_number(
     decimal_mark: str | None = None,
 ) -> Decimal:
     """Read a signed amount as people and statements write it; no range checks."""
+    if _PLAIN_RE.fullmatch(text) and (decimal_mark == "." or "." not in text):
+        return Decimal(text)  # the common shape of a canonical file, `2000.00`, without the general reading
     raw = text
     body = text.strip()
     if not body:

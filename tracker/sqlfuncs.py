@@ -16,7 +16,7 @@ class epoch(FunctionElement):
 
 @compiles(epoch, "sqlite")
 def _epoch_sqlite(element: epoch, compiler, **kw) -> str:
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+    return compiler.process(element.clauses, **kw)  # UTCDateTime stores epoch seconds on SQLite
 
 
 @compiles(epoch, "postgresql")

@@ -5,40 +5,43 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, LargeBinary
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import BigInteger, DateTime, LargeBinary
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-# Seconds are the precision of a receipt; a shorter text keeps a million rows small on SQLite.
-_SQLITE_DATETIME = sqlite.DATETIME(
-    storage_format="%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d",
-    regexp=r"(\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)",
-)
-
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Accepts only aware datetimes; stores UTC (timestamptz on PostgreSQL); returns aware UTC."""
+    """Accepts only aware datetimes; stores UTC (timestamptz on PostgreSQL); returns aware UTC.
+
+    On SQLite the value is whole seconds since 1970 (seconds are the precision of a receipt): 4 to 6 bytes where
+    the text form took 19, in the row and in every index that holds the instant, and no text to format or parse
+    per value. Revision 0004 converted databases written with the earlier text form.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect):
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(_SQLITE_DATETIME)
+            return dialect.type_descriptor(BigInteger())
         return dialect.type_descriptor(DateTime(timezone=True))
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> object:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime refused: topup stores only aware instants")
-        value = value.astimezone(UTC).replace(microsecond=0)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        if dialect.name == "sqlite":
+            return int(value.timestamp())  # floors: sub-second digits are dropped, as on PostgreSQL below
+        return value.astimezone(UTC).replace(microsecond=0)
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: object, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if isinstance(value, int):
+            return datetime.fromtimestamp(value, UTC)
+        assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 

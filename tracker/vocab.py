@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 from tracker.i18n import _
@@ -107,9 +108,8 @@ def parse_choice(enum: type[E], text: str, field: str) -> E:
     """Read a vocabulary code as typed (any letter case, `-` for `_`), refusing anything else by name."""
     from tracker.errors import field_error
 
-    key = text.strip().lower().replace("-", "_").replace(" ", "_")
     try:
-        return enum(key)
+        return _choice(enum, text)
     except ValueError:
         raise field_error(
             field,
@@ -117,3 +117,9 @@ def parse_choice(enum: type[E], text: str, field: str) -> E:
             _("not a known value"),
             _("one of: {codes}").format(codes=", ".join(choices(enum))),
         ) from None
+
+
+@cache
+def _choice(enum: type[E], text: str) -> E:
+    """Cached: an import reads the same few codes a million times."""
+    return enum(text.strip().lower().replace("-", "_").replace(" ", "_"))
