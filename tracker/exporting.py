@@ -20,7 +20,7 @@ from tracker.models import Line, Receipt, TopUp
 from tracker.paging import filtered, oldest_first
 from tracker.phones import mask as mask_number
 from tracker.records import TopUpFilter, TopUpRecord
-from tracker.storage import topup_record
+from tracker.storage import TOPUP_ROW, row_record
 
 PAGE = 5000
 # Free-text columns a spreadsheet could run as a formula; structured columns (numbers, codes) are never touched.
@@ -31,14 +31,14 @@ def iter_records(engine: Engine, filters: TopUpFilter) -> Iterator[TopUpRecord]:
     """Every matching top-up, oldest first, a page at a time, each page in its own short read."""
     after = None
     while True:
-        query = filtered(select(TopUp, Line).join(Line, Line.id == TopUp.line_id), filters)
+        query = filtered(select(*TOPUP_ROW).join(Line, Line.id == TopUp.line_id), filters)
         if after is not None:
             query = query.where(oldest_first.after(after))
         query = query.order_by(*oldest_first.order).limit(PAGE)
         with Session(engine) as s:
             rows = s.execute(query).all()
-            receipts = _receipts(s, [t.id for t, _line in rows])
-            page = [topup_record(t, line, receipts.get(t.id, ())) for t, line in rows]
+            receipts = _receipts(s, [row.id for row in rows])
+            page = [row_record(row, receipts.get(row.id, ())) for row in rows]
         yield from page
         if len(page) < PAGE:
             return

@@ -45,7 +45,7 @@ from tracker.records import (
     VerifyResult,
 )
 from tracker.settings import Settings
-from tracker.storage import new_topup_row, receipt_record, topup_record
+from tracker.storage import TOPUP_ROW, new_topup_row, receipt_record, row_record, topup_record
 from tracker.transfers import Transfers
 from tracker.vocab import SimKind, Source, Status, VerifiedBy, parse_choice
 
@@ -240,7 +240,7 @@ class Tracker(Transfers, Analysis):
     def list_topups(self, filters: TopUpFilter | None = None, *, after: str | None = None, limit: int = 50) -> Page:
         """One page, newest first, continuing strictly after `after` (keyset: no row skipped or repeated)."""
         limit = max(1, min(limit, MAX_PAGE))
-        query = filtered(select(TopUp, Line).join(Line, Line.id == TopUp.line_id), filters or TopUpFilter())
+        query = filtered(select(*TOPUP_ROW).join(Line, Line.id == TopUp.line_id), filters or TopUpFilter())
         if after:
             query = query.where(newest_first.after(decode_cursor(after)))
         query = query.order_by(*newest_first.order).limit(limit + 1)
@@ -248,8 +248,8 @@ class Tracker(Transfers, Analysis):
             rows = s.execute(query).all()
             more = len(rows) > limit
             rows = rows[:limit]
-            shas = self._shas(s, [t.id for t, _line in rows])
-            items = tuple(topup_record(t, line, shas.get(t.id, ())) for t, line in rows)
+            shas = self._shas(s, [row.id for row in rows])
+            items = tuple(row_record(row, shas.get(row.id, ())) for row in rows)
         cursor = encode_cursor(items[-1].occurred_at, items[-1].id) if more and items else None
         return Page(items, cursor)
 
