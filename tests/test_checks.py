@@ -162,6 +162,23 @@ def test_check_command_exit_codes_and_json(tracker: Tracker, monkeypatch: pytest
     assert bad.exit_code == 1 and "not a kind of finding" in bad.stderr
 
 
+def test_counts_are_exact_while_only_the_newest_findings_are_built(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    days = ("2026-11-10 10:00", "2026-11-12 10:00", "2026-11-14 10:00")
+    made = [add(tracker, occurred_at=day, credited_amount="2000") for day in days]  # no reference, no receipt
+    result = tracker.check(CheckOptions(limit=2))
+    assert result.counts["missing_proof"] == 3 and result.total >= 3
+    assert [f.topup.id for f in result if f.kind == "missing_proof"] == [made[2].id, made[1].id]
+    monkeypatch.setenv("TOPUP_DATABASE_URL", tracker.settings.database_url)
+    monkeypatch.setattr("tracker.clock.Clock.now", lambda self: NOW)
+    table = CliRunner().invoke(cli, ["check", "--limit", "1"])
+    assert "missing_proof (3)" in table.stdout and "… and 2 older (--all lists every one)" in table.stdout
+    shown = json.loads(CliRunner().invoke(cli, ["check", "--format", "json", "--all"]).stdout)
+    assert shown["counts"]["missing_proof"] == 3
+    assert len([f for f in shown["findings"] if f["kind"] == "missing_proof"]) == 3
+
+
 def test_add_warns_before_saving_a_double_charge(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOPUP_DATABASE_URL", tracker.settings.database_url)
     monkeypatch.setattr("tracker.clock.Clock.now", lambda self: NOW)

@@ -16,7 +16,7 @@ from tracker.rates import parse_rate, set_rate
 from tracker.records import NewTopUp
 
 if TYPE_CHECKING:
-    from tracker.checks import CheckOptions, Finding
+    from tracker.checks import CheckOptions, CheckResult
     from tracker.reports import Report
     from tracker.service import Tracker
 
@@ -46,7 +46,7 @@ class Analysis:
             base=parse_currency(base, "--base") if base else None,
         )
 
-    def check(self: Tracker, options: CheckOptions | None = None) -> list[Finding]:
+    def check(self: Tracker, options: CheckOptions | None = None) -> CheckResult:
         from tracker.checks import CheckOptions, run_checks
 
         with self._tx() as s:

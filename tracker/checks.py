@@ -6,12 +6,14 @@ reseller's million rows. A finding the user acknowledged does not come back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import statistics
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
-import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, select
 from sqlalchemy.orm import Session
 
 from tracker import formatting as fmt
@@ -60,6 +62,32 @@ class CheckOptions:
     end: datetime | None = None
     stale_hours: int = 24
     expiry_days: int = 3
+    limit: int | None = None  # findings built per kind, newest first; None: all of them (counts are always exact)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Exact counts per kind, counted in SQL, and the newest findings of each kind up to the options' limit."""
+
+    findings: list[Finding]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+Found = tuple[int, list[Finding]]
+T = TypeVar("T")
 
 
 def _cols(t=TopUp, line=Line):
@@ -80,74 +108,79 @@ def _base(options: CheckOptions, *extra: ColumnElement) -> Select:
     return query
 
 
-def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOptions) -> list[Finding]:
-    findings = [
-        *_amount_mismatch(s, options),
-        *_not_credited(s, now, options),
-        *_disputed_open(s, now, options),
-        *_double_charges(s, options),
-        *_unusual_amounts(s, options),
-        *_new_numbers(s, now, options),
-        *_missing_proof(s, options),
-        *_receipt_damaged(s, store, options),
-        *_receipt_reused(s, options),
-        *_deadlines(s, now, options),
-    ]
-    acknowledged = {tuple(r) for r in s.execute(select(Acknowledgement.topup_id, Acknowledgement.kind))}
-    kept = [f for f in findings if (f.topup.id, f.kind) not in acknowledged]
-    return sorted(kept, key=lambda f: (KINDS.index(f.kind), -f.topup.occurred_at.timestamp(), f.topup.id))
+def _collect(s: Session, kind: str, query: Select, o: CheckOptions, build: Callable[[Row], T]) -> tuple[int, list[T]]:
+    """Count the kind's findings in SQL; build only the newest `o.limit` of them. Acknowledged ones stay out."""
+    acknowledged = select(Acknowledgement.id).where(Acknowledgement.topup_id == TopUp.id, Acknowledgement.kind == kind)
+    query = query.where(~acknowledged.exists())
+    count = s.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    if not count:
+        return 0, []
+    newest = query.order_by(TopUp.occurred_at.desc(), TopUp.id.desc()).limit(o.limit)
+    return count, [build(row) for row in s.execute(newest)]
 
 
-def _amount_mismatch(s: Session, o: CheckOptions) -> list[Finding]:
+def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOptions) -> CheckResult:
+    results = {
+        "amount_mismatch": _amount_mismatch(s, options),
+        "not_credited": _not_credited(s, now, options),
+        "disputed_open": _disputed_open(s, now, options),
+        "possible_double_charge": _double_charges(s, options),
+        "unusual_amount": _unusual_amounts(s, options),
+        "new_number": _new_numbers(s, now, options),
+        "missing_proof": _missing_proof(s, options),
+        "receipt_damaged": _receipt_damaged(s, store, options),
+        "receipt_reused": _receipt_reused(s, options),
+        "package_expiring": _package_expiring(s, now, options),
+        "refund_window_closing": _refund_window_closing(s, now, options),
+    }
+    counts = {kind: results[kind][0] for kind in KINDS if results[kind][0]}
+    findings = [f for kind in KINDS for f in results[kind][1]]
+    return CheckResult(findings, counts)
+
+
+def _amount_mismatch(s: Session, o: CheckOptions) -> Found:
     query = _base(o, TopUp.credited_minor).where(
         TopUp.credited_minor.is_not(None), TopUp.credited_minor != TopUp.amount_minor
     )
-    found = []
-    for row in s.execute(query):
+
+    def build(row: Row) -> Finding:
         ref = _ref(row)
         credited = from_minor(int(row[6]), ref.currency)
-        found.append(
-            Finding(
-                "amount_mismatch",
-                ref,
-                _("credited {credited} ({diff})").format(
-                    credited=fmt.money(credited, ref.currency),
-                    diff=fmt.signed_money(credited - ref.amount, ref.currency),
-                ),
-                _("a balance loan or subscription may have taken its share; ask the operator with the receipt if not"),
-            )
+        return Finding(
+            "amount_mismatch",
+            ref,
+            _("credited {credited} ({diff})").format(
+                credited=fmt.money(credited, ref.currency),
+                diff=fmt.signed_money(credited - ref.amount, ref.currency),
+            ),
+            _("a balance loan or subscription may have taken its share; ask the operator with the receipt if not"),
         )
-    return found
+
+    return _collect(s, "amount_mismatch", query, o, build)
 
 
-def _not_credited(s: Session, now: datetime, o: CheckOptions) -> list[Finding]:
+def _not_credited(s: Session, now: datetime, o: CheckOptions) -> Found:
     limit = now - timedelta(hours=o.stale_hours)
     query = _base(o).where(TopUp.status == Status.PENDING.value, TopUp.occurred_at < limit)
-    return [
-        Finding(
-            "not_credited",
-            _ref(r),
-            _("still pending after {h} hours").format(h=int((now - r[2]).total_seconds() // 3600)),
-            _("check the balance (Kcell/activ *100#, Beeline *102#, ALTEL *111#) and keep the receipt until credited"),
-        )
-        for r in s.execute(query)
-    ]
+    return _collect(s, "not_credited", query, o, lambda r: Finding(
+        "not_credited",
+        _ref(r),
+        _("still pending after {h} hours").format(h=int((now - r[2]).total_seconds() // 3600)),
+        _("check the balance (Kcell/activ *100#, Beeline *102#, ALTEL *111#) and keep the receipt until credited"),
+    ))  # fmt: skip
 
 
-def _disputed_open(s: Session, now: datetime, o: CheckOptions) -> list[Finding]:
+def _disputed_open(s: Session, now: datetime, o: CheckOptions) -> Found:
     query = _base(o, TopUp.updated_at).where(TopUp.status == Status.DISPUTED.value)
-    return [
-        Finding(
-            "disputed_open",
-            _ref(r),
-            _("disputed, open for {d} days").format(d=(now - r[6]).days),
-            _("follow up with the operator or the payment provider, receipt in hand"),
-        )
-        for r in s.execute(query)
-    ]
+    return _collect(s, "disputed_open", query, o, lambda r: Finding(
+        "disputed_open",
+        _ref(r),
+        _("disputed, open for {d} days").format(d=(now - r[6]).days),
+        _("follow up with the operator or the payment provider, receipt in hand"),
+    ))  # fmt: skip
 
 
-def _double_charges(s: Session, o: CheckOptions) -> list[Finding]:
+def _double_charges(s: Session, o: CheckOptions) -> Found:
     """Same line and amount within 15 minutes, both taking money: a retry after a dropped connection."""
     group = (TopUp.line_id, TopUp.amount_minor, TopUp.currency)
     order = (TopUp.occurred_at, TopUp.id)
@@ -155,71 +188,80 @@ def _double_charges(s: Session, o: CheckOptions) -> list[Finding]:
         select(
             TopUp.id.label("id"),
             epoch(TopUp.occurred_at).label("at"),
-            func.lag(TopUp.id).over(partition_by=group, order_by=order).label("prev_id"),
+            func.lag(TopUp.id).over(partition_by=group, order_by=order).label("other"),
             func.lag(epoch(TopUp.occurred_at)).over(partition_by=group, order_by=order).label("prev_at"),
         )
         .where(TopUp.deleted_at.is_(None), TopUp.status.in_(SPENDING), TopUp.channel != Channel.AUTOPAY.value)
         .subquery()
     )
-    close = select(taking.c.id, taking.c.prev_id).where(
-        taking.c.prev_id.is_not(None), taking.c.at - taking.c.prev_at <= DOUBLE_CHARGE_MINUTES * 60
+    pairs = (
+        select(taking.c.id, taking.c.other)
+        .where(taking.c.other.is_not(None), taking.c.at - taking.c.prev_at <= DOUBLE_CHARGE_MINUTES * 60)
+        .subquery()
     )
     return _pair_findings(
         s,
         o,
-        [(a, b) for a, b in s.execute(close)],
+        pairs,
         "possible_double_charge",
         _("same line and amount as top-up #{other}, {m} minutes earlier"),
         _("check the balance and your statement: if both were charged, claim the second with its receipt"),
     )
 
 
-def _pair_findings(
-    s: Session, o: CheckOptions, pairs: list[tuple[int, int]], kind: str, message: str, advice: str
-) -> list[Finding]:
-    if not pairs:
-        return []
-    ids = {i for pair in pairs for i in pair}
-    refs = {r[0]: _ref(r) for r in s.execute(_base(CheckOptions()).where(TopUp.id.in_(ids)))}
-    found = []
-    for this, other in pairs:
-        ref = refs[this]
-        if (o.start and ref.occurred_at < o.start) or (o.end and ref.occurred_at >= o.end):
-            continue
-        minutes = abs(int((ref.occurred_at - refs[other].occurred_at).total_seconds() // 60))
-        found.append(Finding(kind, ref, message.format(other=other, m=minutes), advice, refs[other]))
-    return found
+def _pair_findings(s: Session, o: CheckOptions, pairs: Subquery, kind: str, message: str, advice: str) -> Found:
+    """Findings about a top-up and the earlier one it pairs with (`pairs` has columns id and other)."""
+    query = _base(o, pairs.c.other).join(pairs, pairs.c.id == TopUp.id)
+    count, found = _collect(s, kind, query, o, lambda r: (_ref(r), r[6]))
+    refs = {r[0]: _ref(r) for r in s.execute(_base(CheckOptions()).where(TopUp.id.in_({o for _r, o in found})))}
+    paired = []
+    for ref, other_id in found:
+        other = refs[other_id]
+        minutes = abs(int((ref.occurred_at - other.occurred_at).total_seconds() // 60))
+        paired.append(Finding(kind, ref, message.format(other=other.id, m=minutes), advice, other))
+    return count, paired
 
 
-def _unusual_amounts(s: Session, o: CheckOptions) -> list[Finding]:
-    """More than five times the line's median: an extra zero typed. pandas over three columns, not rows."""
-    query = select(TopUp.id, TopUp.line_id, TopUp.currency, TopUp.amount_minor).where(
+def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
+    """More than five times the line's median: an extra zero typed. pandas over five columns, not rows."""
+    at = epoch(TopUp.occurred_at)
+    query = select(TopUp.id, TopUp.line_id, TopUp.currency, TopUp.amount_minor, at).where(
         TopUp.deleted_at.is_(None), TopUp.status.in_(SPENDING)
     )
-    frame = pd.DataFrame(s.execute(query).all(), columns=["id", "line_id", "currency", "minor"])
+    import pandas as pd  # here, not at the top: the app's first screen must not wait for pandas
+
+    frame = pd.DataFrame(s.execute(query).all(), columns=["id", "line_id", "currency", "minor", "at"])
     if frame.empty:
-        return []
-    medians = frame.groupby(["line_id", "currency"])["minor"].transform("median")
-    counts = frame.groupby(["line_id", "currency"])["minor"].transform("size")
-    odd = frame[(frame["minor"] > UNUSUAL_FACTOR * medians) & (counts >= 3)]
+        return 0, []
+    groups = frame.groupby(["line_id", "currency"])["minor"]
+    frame = frame.assign(median=groups.transform("median"), n=groups.transform("size"))
+    odd = frame[(frame["minor"] > UNUSUAL_FACTOR * frame["median"]) & (frame["n"] >= 3)]
+    if o.start:
+        odd = odd[odd["at"] >= int(o.start.timestamp())]
+    if o.end:
+        odd = odd[odd["at"] < int(o.end.timestamp())]
+    acknowledged = select(Acknowledgement.topup_id).where(Acknowledgement.kind == "unusual_amount")
+    odd = odd[~odd["id"].isin(set(s.scalars(acknowledged)))].sort_values(["at", "id"], ascending=False)
     if odd.empty:
-        return []
-    median_of = dict(zip(odd["id"], medians[odd.index], strict=True))
-    rows = s.execute(_base(o).where(TopUp.id.in_([int(i) for i in odd["id"]]))).all()
-    return [
+        return 0, []
+    shown = odd if o.limit is None else odd.head(o.limit)
+    median_of = dict(zip(shown["id"], shown["median"], strict=True))
+    ids = [int(i) for i in shown["id"]]
+    rows = {r[0]: r for r in s.execute(_base(CheckOptions()).where(TopUp.id.in_(ids)))}
+    return len(odd), [
         Finding(
             "unusual_amount",
-            _ref(r),
+            _ref(rows[i]),
             _("more than {k} times this line's usual {median}").format(
-                k=UNUSUAL_FACTOR, median=fmt.money(from_minor(int(median_of[r[0]]), r[5]), r[5])
+                k=UNUSUAL_FACTOR, median=fmt.money(from_minor(int(median_of[i]), rows[i][5]), rows[i][5])
             ),
             _("check for an extra zero; if it is right, acknowledge it"),
         )
-        for r in rows
+        for i in ids
     ]
 
 
-def _new_numbers(s: Session, now: datetime, o: CheckOptions) -> list[Finding]:
+def _new_numbers(s: Session, now: datetime, o: CheckOptions) -> Found:
     first = (
         select(TopUp.line_id, func.min(TopUp.occurred_at).label("first"))
         .where(TopUp.deleted_at.is_(None))
@@ -231,100 +273,89 @@ def _new_numbers(s: Session, now: datetime, o: CheckOptions) -> list[Finding]:
         .join(first, and_(first.c.line_id == TopUp.line_id, first.c.first == TopUp.occurred_at))
         .where(TopUp.occurred_at >= now - timedelta(days=NEW_NUMBER_DAYS))
     )
-    return [
-        Finding(
-            "new_number",
-            _ref(r),
-            _("the first top-up ever to this number"),
-            _(
-                "make sure it is the right number: a wrong one is recoverable only at the operator's office, "
-                "with the receipt"
-            ),
-        )
-        for r in s.execute(query)
-    ]
+    return _collect(s, "new_number", query, o, lambda r: Finding(
+        "new_number",
+        _ref(r),
+        _("the first top-up ever to this number"),
+        _(
+            "make sure it is the right number: a wrong one is recoverable only at the operator's office, "
+            "with the receipt"
+        ),
+    ))  # fmt: skip
 
 
-def _missing_proof(s: Session, o: CheckOptions) -> list[Finding]:
+def _missing_proof(s: Session, o: CheckOptions) -> Found:
     has_receipt = select(Receipt.id).where(Receipt.topup_id == TopUp.id).exists()
     query = _base(o).where(TopUp.status.in_(SPENDING), TopUp.reference.is_(None), ~has_receipt)
-    return [
-        Finding(
-            "missing_proof",
-            _ref(r),
-            _("no reference and no receipt"),
-            _("add the receipt number or attach a photo of the receipt while you still have it"),
-        )
-        for r in s.execute(query)
-    ]
+    return _collect(s, "missing_proof", query, o, lambda r: Finding(
+        "missing_proof",
+        _ref(r),
+        _("no reference and no receipt"),
+        _("add the receipt number or attach a photo of the receipt while you still have it"),
+    ))  # fmt: skip
 
 
-def _receipt_damaged(s: Session, store: ReceiptStore, o: CheckOptions) -> list[Finding]:
+def _receipt_damaged(s: Session, store: ReceiptStore, o: CheckOptions) -> Found:
     damaged = [sha for sha in s.scalars(select(Receipt.sha256).distinct()) if not store.intact(sha)]
     if not damaged:
-        return []
+        return 0, []
     query = (
         _base(o, Receipt.original_name).join(Receipt, Receipt.topup_id == TopUp.id).where(Receipt.sha256.in_(damaged))
     )
-    return [
-        Finding(
-            "receipt_damaged",
-            _ref(r),
-            _("receipt {name} is missing or no longer matches its hash").format(name=r[6]),
-            _("attach the original again from where you first got it"),
-        )
-        for r in s.execute(query)
-    ]
+    return _collect(s, "receipt_damaged", query, o, lambda r: Finding(
+        "receipt_damaged",
+        _ref(r),
+        _("receipt {name} is missing or no longer matches its hash").format(name=r[6]),
+        _("attach the original again from where you first got it"),
+    ))  # fmt: skip
 
 
-def _receipt_reused(s: Session, o: CheckOptions) -> list[Finding]:
+def _receipt_reused(s: Session, o: CheckOptions) -> Found:
     """Each top-up that shares a receipt file with an earlier one, paired with the first that holds it."""
     first = select(Receipt.sha256, func.min(Receipt.topup_id).label("first")).group_by(Receipt.sha256).subquery()
-    query = (
-        select(Receipt.topup_id, first.c.first)
+    pairs = (
+        select(Receipt.topup_id.label("id"), func.min(first.c.first).label("other"))
         .join(first, first.c.sha256 == Receipt.sha256)
         .where(Receipt.topup_id != first.c.first)
+        .group_by(Receipt.topup_id)
+        .subquery()
     )
     return _pair_findings(
         s,
         o,
-        list(dict.fromkeys(tuple(r) for r in s.execute(query))),
+        pairs,
         "receipt_reused",
         _("the same receipt file is attached to top-up #{other}"),
         _("one receipt proves one payment: attach the right receipt to each"),
     )
 
 
-def _deadlines(s: Session, now: datetime, o: CheckOptions) -> list[Finding]:
+def _package_expiring(s: Session, now: datetime, o: CheckOptions) -> Found:
     until = now + timedelta(days=o.expiry_days)
-    alive = TopUp.status.in_(SPENDING)
-    expiring = _base(o, TopUp.expires_at, TopUp.package).where(
-        alive, TopUp.expires_at >= now, TopUp.expires_at <= until
+    query = _base(o, TopUp.expires_at, TopUp.package).where(
+        TopUp.status.in_(SPENDING), TopUp.expires_at >= now, TopUp.expires_at <= until
     )
-    closing = _base(o, TopUp.refund_until).where(
+    return _collect(s, "package_expiring", query, o, lambda r: Finding(
+        "package_expiring",
+        _ref(r),
+        _("package {package} expires in {d}").format(package=r[7] or "", d=_left(r[6] - now)),
+        _("use it or renew it before it is lost"),
+    ))  # fmt: skip
+
+
+def _refund_window_closing(s: Session, now: datetime, o: CheckOptions) -> Found:
+    until = now + timedelta(days=o.expiry_days)
+    query = _base(o, TopUp.refund_until).where(
         TopUp.status.in_((Status.PENDING.value, Status.DISPUTED.value)),
         TopUp.refund_until >= now,
         TopUp.refund_until <= until,
     )
-    found = [
-        Finding(
-            "package_expiring",
-            _ref(r),
-            _("package {package} expires in {d}").format(package=r[7] or "", d=_left(r[6] - now)),
-            _("use it or renew it before it is lost"),
-        )
-        for r in s.execute(expiring)
-    ]
-    found += [
-        Finding(
-            "refund_window_closing",
-            _ref(r),
-            _("the refund window closes in {d}").format(d=_left(r[6] - now)),
-            _("ask for the refund now, with the receipt"),
-        )
-        for r in s.execute(closing)
-    ]
-    return found
+    return _collect(s, "refund_window_closing", query, o, lambda r: Finding(
+        "refund_window_closing",
+        _ref(r),
+        _("the refund window closes in {d}").format(d=_left(r[6] - now)),
+        _("ask for the refund now, with the receipt"),
+    ))  # fmt: skip
 
 
 def _left(delta: timedelta) -> str:
@@ -351,7 +382,7 @@ def check_new(
         )
     ]
     if len(amounts) >= 3:
-        median = Decimal(int(pd.Series(amounts).median()))
+        median = Decimal(int(statistics.median(amounts)))
         if amount_minor > UNUSUAL_FACTOR * median:
             warnings.append(
                 _("{amount} is more than {k} times this line's usual {median}").format(

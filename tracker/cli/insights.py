@@ -12,7 +12,7 @@ from rich.text import Text
 
 from tracker import formatting as fmt
 from tracker import report_views as views
-from tracker.checks import CheckOptions, Finding, Ref
+from tracker.checks import CheckOptions, CheckResult, Finding, Ref
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.receipts import receipts
@@ -105,8 +105,12 @@ def check_group() -> None:
 @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--stale-hours", default=24, show_default=True, type=click.IntRange(1), help=_("Pending this long."))
 @click.option("--expiry-days", default=3, show_default=True, type=click.IntRange(0), help=_("Deadlines this near."))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help=_("Newest findings per kind."))
+@click.option("--all", "show_all", is_flag=True, help=_("Every finding, not just the newest of each kind."))
 @pass_app
-def check(app: AppContext, month: str | None, output: str, stale_hours: int, expiry_days: int) -> None:
+def check(
+    app: AppContext, month: str | None, output: str, stale_hours: int, expiry_days: int, limit: int, show_all: bool
+) -> None:
     """Run every check; exit code 1 when there are findings (for cron), 0 when all is well.
 
     \b
@@ -116,14 +120,15 @@ def check(app: AppContext, month: str | None, output: str, stale_hours: int, exp
     start = end = None
     if month:
         start, end = month_bounds(parse_month(month, "--month"), app.settings.zone)
-    findings = app.tracker.check(CheckOptions(start, end, stale_hours, expiry_days))
+    result = app.tracker.check(CheckOptions(start, end, stale_hours, expiry_days, None if show_all else limit))
     if output == "json":
-        click.echo(json.dumps({"findings": [_finding_json(f, app) for f in findings]}, ensure_ascii=False, indent=2))
-    elif not findings:
+        shown = {"counts": result.counts, "total": result.total, "findings": [_finding_json(f, app) for f in result]}
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    elif not result:
         click.echo(_("All is well: nothing needs attention."))
     else:
-        _print_findings(app, findings)
-    if findings:
+        _print_findings(app, result)
+    if result:
         raise click.exceptions.Exit(1)
 
 
@@ -141,13 +146,13 @@ def _finding_json(f: Finding, app: AppContext) -> dict[str, object]:
             "message": f.message, "advice": f.advice}  # fmt: skip
 
 
-def _print_findings(app: AppContext, findings: list[Finding]) -> None:
+def _print_findings(app: AppContext, result: CheckResult) -> None:
     zone = app.settings.zone
     kinds: dict[str, list[Finding]] = {}
-    for f in findings:
+    for f in result:
         kinds.setdefault(f.kind, []).append(f)
     for kind, group in kinds.items():
-        app.console.print(Text(f"{kind} ({len(group)})", style="bold"))
+        app.console.print(Text(f"{kind} ({result.counts[kind]})", style="bold"))
         app.console.print(Text(group[0].advice, style="italic"))
         table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), show_header=False)
         for justify in ("right", "left", "left", "right", "left"):
@@ -159,8 +164,12 @@ def _print_findings(app: AppContext, findings: list[Finding]) -> None:
                 f"#{t.id}", fmt.when(t.occurred_at, zone)[:10], line, fmt.money(t.amount, t.currency), f.message
             )
         app.console.print(table)
+        if result.counts[kind] > len(group):
+            more = result.counts[kind] - len(group)
+            app.console.print(Text(_("… and {n} older (--all lists every one)").format(n=more), style="dim"))
         app.console.print()
-    click.echo(_("{n} findings. Acknowledge one you have looked at: topup check ack ID KIND").format(n=len(findings)))
+    done = _("{n} findings. Acknowledge one you have looked at: topup check ack ID KIND")
+    click.echo(done.format(n=result.total))
 
 
 @check_group.command("ack")

@@ -12,11 +12,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker import formatting as fmt
+from tracker.checks import CheckOptions, CheckResult
 from tracker.i18n import _
 from tracker.vocab import Source
 from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.workers import ReportsWorkerErrors
+
+SHOWN_PER_KIND = 200  # a screenful or ten of each kind; the count above them is exact
 
 
 class ChecksScreen(ReportsWorkerErrors, Screen[None]):
@@ -44,27 +47,21 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        findings = self.app.tracker.check()  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show, findings)
+        result = self.app.tracker.check(CheckOptions(limit=SHOWN_PER_KIND))  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, result)
 
-    def _show(self, findings: list) -> None:
+    def _show(self, result: CheckResult) -> None:
         table = self.query_one(DataTable)
         table.clear()
         self.findings = {}
         zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
         kind = None
-        for f in findings:
+        for f in result:
             if f.kind != kind:
+                self._more(table, result, kind)
                 kind = f.kind
-                count = sum(1 for g in findings if g.kind == kind)
-                table.add_row(
-                    Text(f"{kind.replace('_', ' ')} ({count})", style="bold"),
-                    "",
-                    "",
-                    "",
-                    "",
-                    key=f"head:{kind}",
-                )
+                heading = Text(f"{kind.replace('_', ' ')} ({result.counts[kind]})", style="bold")
+                table.add_row(heading, "", "", "", "", key=f"head:{kind}")
             key = f"{f.kind}:{f.topup.id}"
             self.findings[key] = f
             t = f.topup
@@ -76,8 +73,17 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
                 fmt.money(t.amount, t.currency),
                 key=key,
             )
-        text = _("{n} findings").format(n=len(findings)) if findings else _("All is well: nothing needs attention.")
+        self._more(table, result, kind)
+        text = _("{n} findings").format(n=result.total) if result else _("All is well: nothing needs attention.")
         self.query_one("#checks-summary", Static).update(text)
+
+    @staticmethod
+    def _more(table: DataTable, result: CheckResult, kind: str | None) -> None:
+        """A closing row for a kind with more findings than are shown: the counts are exact, the list is not."""
+        shown = sum(1 for f in result.findings if f.kind == kind)
+        if kind and result.counts[kind] > shown:
+            more = Text(_("  … and {n} older: topup check --all").format(n=result.counts[kind] - shown), style="dim")
+            table.add_row(more, "", "", "", "", key=f"more:{kind}")
 
     def _current(self):
         table = self.query_one(DataTable)
@@ -88,7 +94,7 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The advice for the kind under the cursor: what to do next."""
         key = event.row_key.value or ""
-        kind = key.split(":", 1)[1] if key.startswith("head:") else key.split(":", 1)[0]
+        kind = key.split(":", 1)[1] if key.startswith(("head:", "more:")) else key.split(":", 1)[0]
         advice = next((f.advice for f in self.findings.values() if f.kind == kind), "")
         self.query_one("#checks-advice", Static).update(advice)
 

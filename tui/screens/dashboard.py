@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker import formatting as fmt
+from tracker.checks import CheckOptions, CheckResult
 from tracker.clock import month_of
 from tracker.i18n import _
 from tracker.operators import brand
@@ -104,17 +105,18 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-findings")
     def _load_findings(self) -> None:
-        findings = self.app.tracker.check()  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show_findings, findings)
+        result = self.app.tracker.check(CheckOptions(limit=FINDINGS_SHOWN))  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show_findings, result)
 
-    def _show_findings(self, findings: list) -> None:
+    def _show_findings(self, result: CheckResult) -> None:
+        findings = result.findings
         table = self.query_one("#findings", DataTable)
         table.clear(columns=True)
         table.add_columns(_("What"), _("Top-up"), _("Detail"))
         for f in findings[:FINDINGS_SHOWN]:
             table.add_row(f.kind.replace("_", " "), f"#{f.topup.id}", f.message, key=f"{f.kind}:{f.topup.id}")
         count = (
-            _("{n} findings in all: see `topup check`").format(n=len(findings))
+            _("{n} findings in all: see `topup check`").format(n=result.total)
             if findings
             else _("All is well: nothing needs attention.")
         )
