@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Engine, and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,9 @@ from tracker.operators import brand
 from tracker.phones import display
 from tracker.rates import RateUsed, convert
 from tracker.vocab import SPENDING_STATUSES, Status
+
+if TYPE_CHECKING:  # pandas is imported where a report is made: `topup list` and the app start without it
+    import pandas as pd
 
 DIMENSIONS = ("line", "operator", "channel", "provider")
 SPENDING = tuple(s.value for s in SPENDING_STATUSES)
@@ -115,6 +118,8 @@ def _flag(condition) -> object:
 
 
 def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFrame:
+    import pandas as pd
+
     month = _bucket(spans)
     short = case((TopUp.credited_minor.is_not(None), TopUp.amount_minor - TopUp.credited_minor), else_=0)
     has_receipt = exists().where(Receipt.topup_id == TopUp.id)
@@ -154,6 +159,8 @@ def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFr
 
 
 def _breakdown(s: Session, spans: dict[date, tuple], dimension: str, line: str | None) -> pd.DataFrame:
+    import pandas as pd
+
     keys = {
         "line": (Line.label, Line.number),
         "operator": (Line.operator,),
