@@ -49,6 +49,15 @@ def test_archived_lines_leave_the_default_list(tracker: Tracker) -> None:
     assert {line.number for line in tracker.list_lines(include_archived=True)} == {KCELL, BEELINE}
 
 
+def test_the_lines_longest_without_a_top_up_come_first_for_the_dashboard(tracker: Tracker) -> None:
+    add(tracker, line=KCELL, occurred_at="2026-11-20 10:00")
+    add(tracker, line=BEELINE, occurred_at="2026-10-01 10:00")
+    tracker.add_line("+77471234567")  # never topped up: the most urgent of all
+    idle = tracker.list_lines(limit=2, longest_idle_first=True)
+    assert [line.number for line in idle] == ["+77471234567", BEELINE]
+    assert tracker.count_lines() == 3
+
+
 def test_a_top_up_to_an_unknown_number_needs_confirmation(tracker: Tracker) -> None:
     new = tracker.parse_topup({"line": KCELL, "amount": "1000", "channel": "terminal"})
     with pytest.raises(LineNotFound):

@@ -158,8 +158,19 @@ class Tracker(Transfers, Analysis):
             line = s.scalar(select(Line).where(Line.number == e164))
             return line_record(line) if line else None
 
-    def list_lines(self, include_archived: bool = False) -> list[LineRecord]:
-        """Lines with their top-up count and last top-up, counted by the database."""
+    def count_lines(self, include_archived: bool = False) -> int:
+        query = select(func.count()).select_from(Line)
+        if not include_archived:
+            query = query.where(Line.archived.is_(False))
+        with self._tx() as s:
+            return s.scalar(query) or 0
+
+    def list_lines(
+        self, include_archived: bool = False, *, limit: int | None = None, longest_idle_first: bool = False
+    ) -> list[LineRecord]:
+        """Lines with their top-up count and last top-up, counted by the database.
+
+        `longest_idle_first` puts the lines whose last top-up is oldest (or who never had one) first."""
         stats = (
             select(TopUp.line_id, func.count().label("n"), func.max(TopUp.occurred_at).label("last"))
             .where(TopUp.deleted_at.is_(None))
@@ -170,7 +181,11 @@ class Tracker(Transfers, Analysis):
         if not include_archived:
             query = query.where(Line.archived.is_(False))
         with self._tx() as s:
-            rows = s.execute(query.order_by(Line.archived, Line.label, Line.number)).all()
+            if longest_idle_first:
+                query = query.order_by(stats.c.last.is_not(None), stats.c.last, Line.number)
+            else:
+                query = query.order_by(Line.archived, Line.label, Line.number)
+            rows = s.execute(query.limit(limit)).all()
             return [line_record(line, n or 0, last) for line, n, last in rows]
 
     def _line(self, s: Session, number: str) -> Line:

@@ -24,6 +24,7 @@ from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
 FINDINGS_SHOWN = 3
+LINES_SHOWN = 12  # a reseller has thousands: the dashboard shows those that need a top-up soonest
 
 
 class DashboardScreen(ReportsWorkerErrors, Screen[None]):
@@ -35,7 +36,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static(_("loading…"), id="month-summary")
             yield SpendChart(id="chart")
             with Vertical(id="lines-box"):
-                yield Label(_("Lines"), classes="section")
+                yield Label(_("Lines"), classes="section", id="lines-title")
                 yield DataTable(id="lines", cursor_type="row")
             with Vertical(id="findings-box"):
                 yield Label(_("Needs attention"), classes="section")
@@ -43,13 +44,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static("", id="findings-count")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        """Fresh figures each time the dashboard is shown (Textual sends this the first time too)."""
         self._load_report()
         self._load_lines()
         self._load_findings()
-
-    def on_screen_resume(self) -> None:
-        self.on_mount()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-report")
     def _load_report(self) -> None:
@@ -86,10 +85,15 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-lines")
     def _load_lines(self) -> None:
         tracker = self.app.tracker  # type: ignore[attr-defined]
-        lines = tracker.list_lines()
-        self.app.call_from_thread(self._show_lines, lines, tracker.clock.now())
+        lines = tracker.list_lines(limit=LINES_SHOWN, longest_idle_first=True)
+        self.app.call_from_thread(self._show_lines, lines, tracker.count_lines(), tracker.clock.now())
 
-    def _show_lines(self, lines: list[LineRecord], now: datetime) -> None:
+    def _show_lines(self, lines: list[LineRecord], total: int, now: datetime) -> None:
+        """The lines longest without a top-up first: those are the ones about to lapse."""
+        label = _("Lines longest without a top-up ({shown} of {total}: 3 shows them all)")
+        self.query_one("#lines-title", Label).update(
+            label.format(shown=len(lines), total=total) if total > len(lines) else _("Lines")
+        )
         table = self.query_one("#lines", DataTable)
         table.clear(columns=True)
         table.add_columns(_("Line"), _("Operator"), _("Last top-up"), _("Days"))
