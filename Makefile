@@ -19,10 +19,17 @@ demo: $(STAMP)
 
 ## Install everything (PostgreSQL's server package too, when root) and run the whole test suite.
 test: $(STAMP) postgres
+	@bash .ci/ensure-sqlite3
 	$(BIN)/pytest
 
 postgres:
 	@bash .ci/ensure-postgres
+
+## The benchmark of issue 7 at a million top-ups (BENCH_ARGS="--rows 100000 --quick" for a quick look).
+BENCH_ARGS ?=
+bench: $(STAMP)
+	@bash .ci/ensure-sqlite3
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check tracker tui tests sample_data migrations bench

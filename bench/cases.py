@@ -1,0 +1,238 @@
+"""The benchmark's cases: each `topup` command a user waits for, and the baseline measured beside it in the same run.
+
+Every case runs as its own process (`python -m tracker ...` from the same interpreter), so start-up, imports and
+the database's first reads are in the figure, as they are for a user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bench import generate
+from bench.measure import Figures, Run, repeat, run
+from tracker.clock import month_bounds, zone
+
+ALMATY = zone("Asia/Almaty")
+# The newest full month and the newest full year of the generated data (five years from generate.START).
+MONTH = date(2026, 10, 1)
+YEAR = 2025
+
+
+@dataclass
+class Case:
+    name: str
+    figures: Figures
+    rows: int | None = None  # rows handled, for rows per second
+    baseline: str | None = None
+    target: str = ""
+    limit: Callable[[Case, dict[str, Case]], bool] | None = None  # is the target met?
+
+    def ratio(self, cases: dict[str, Case]) -> float | None:
+        base = cases.get(self.baseline or "")
+        return self.figures.median_s / base.figures.median_s if base and base.figures.median_s else None
+
+    def as_json(self, cases: dict[str, Case]) -> dict[str, object]:
+        f, ratio = self.figures, self.ratio(cases)
+        return {
+            "name": self.name,
+            "median_s": round(f.median_s, 4),
+            "min_s": round(f.min_s, 4),
+            "max_s": round(f.max_s, 4),
+            "runs": len(f.runs),
+            "rows_per_s": round(self.rows / f.median_s) if self.rows and f.median_s else None,
+            "peak_rss_mib": round(f.peak_rss_mib, 1) if f.peak_rss_mib else None,
+            "baseline": self.baseline,
+            "ratio": round(ratio, 3) if ratio is not None else None,
+            "target": self.target or None,
+            "met": self.limit(self, cases) if self.limit else None,
+        }
+
+
+def ratio_at_most(bound: float) -> Callable[[Case, dict[str, Case]], bool]:
+    return lambda case, cases: (case.ratio(cases) or float("inf")) <= bound
+
+
+def seconds_under(bound: float) -> Callable[[Case, dict[str, Case]], bool]:
+    return lambda case, _cases: case.figures.median_s < bound
+
+
+@dataclass
+class Bench:
+    """One benchmark run: a work directory, the generated file, and the cases measured so far."""
+
+    work: Path
+    rows: int
+    runs: int
+    say: Callable[[str], None]
+    cases: dict[str, Case] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+    sqlite3_shell: str | None = field(default_factory=lambda: shutil.which("sqlite3"))
+
+    @property
+    def csv(self) -> Path:
+        return self.work / "topups.csv"
+
+    def env(self, home: Path) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOPUP_")}
+        return env | {"TOPUP_HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def topup(self, home: Path, *args: str, times: int | None = None, **kwargs: object) -> Figures:
+        command = [sys.executable, "-m", "tracker", *args]
+        return repeat(times or self.runs, command, env=self.env(home), **kwargs)  # type: ignore[arg-type]
+
+    def add(self, case: Case) -> None:
+        self.cases[case.name] = case
+        shown = f"{case.figures.median_s:8.3f} s"
+        if case.figures.peak_rss_mib:
+            shown += f"  {case.figures.peak_rss_mib:6.1f} MiB"
+        self.say(f"  {case.name:<22}{shown}")
+
+    # The cases, in the order they build on each other ----------------------------------------------------------
+
+    def generate(self) -> None:
+        self.say(f"generating {self.rows:,} top-ups (seed 42) in {self.work}")
+        generate.write(self.csv, self.rows)
+
+    def baselines_for_import(self) -> Path | None:
+        """The sqlite3 shell's .import (the floor) and Python's executemany of raw text; returns the raw database."""
+        raw = None
+        if self.sqlite3_shell:
+            runs = []
+            for i in range(self.runs):
+                raw = self.work / f"raw-{i}.sqlite3"
+                runs.append(run([self.sqlite3_shell, str(raw), f".import --csv {self.csv} raw"]))
+            self.add(Case("sqlite3_import", Figures(runs), self.rows))
+        figures = Figures()
+        for i in range(self.runs):
+            target = self.work / f"executemany-{i}.sqlite3"
+            figures.runs.append(
+                run([sys.executable, "-m", "bench.scripts.raw_executemany", str(self.csv), str(target)])
+            )
+            target.unlink()
+        self.add(Case("python_executemany", figures, self.rows))
+        return raw
+
+    def imports(self) -> Path:
+        """The validating import into an empty database, then the same file again; returns the full home."""
+        figures = Figures()
+        for i in range(self.runs):
+            home = self.work / f"home-{i}"
+            figures.runs.extend(self.topup(home, "import", str(self.csv), times=1).runs)
+        self.add(Case("import", figures, self.rows, "sqlite3_import", "≤ 6×", ratio_at_most(6)))
+        home = self.work / f"home-{self.runs - 1}"
+        for i in range(self.runs - 1):
+            shutil.rmtree(self.work / f"home-{i}")
+        again = self.topup(home, "import", str(self.csv))
+        self.add(Case("reimport", again, self.rows, "import", "≤ 1×", ratio_at_most(1)))
+        self.database_size(home)
+        return home
+
+    def database_size(self, home: Path) -> None:
+        path = home / "topup.sqlite3"
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        per_row = path.stat().st_size / self.rows
+        self.extra["db_bytes_per_topup"] = round(per_row, 1)
+        self.say(f"  {'database size':<22}{per_row:8.1f} bytes a top-up (target ≤ 300)")
+
+    def exports(self, home: Path, raw: Path | None) -> None:
+        if raw and self.sqlite3_shell:
+            out = self.work / "raw-export.csv"
+            shell = [self.sqlite3_shell, "-csv", "-header", str(raw), "SELECT * FROM raw"]
+            self.add(Case("sqlite3_export", repeat(self.runs, shell, stdout=out), self.rows))
+        out = self.work / "export.csv"
+        figures = self.topup(home, "export", str(out))
+        self.add(Case("export", figures, self.rows, "sqlite3_export", "≤ 5×", ratio_at_most(5)))
+
+    def reports(self, home: Path) -> None:
+        db = home / "topup.sqlite3"
+        start, end = (int(b.timestamp()) for b in month_bounds(MONTH, ALMATY))
+        year_start = int(month_bounds(date(YEAR, 1, 1), ALMATY)[0].timestamp())
+        year_end = int(month_bounds(date(YEAR, 12, 1), ALMATY)[1].timestamp())
+        live = "deleted_at IS NULL AND status IN ('credited', 'pending', 'disputed')"
+        where = f"WHERE {live} AND occurred_at >= {start} AND occurred_at < {end}"
+        month_sql = (
+            f"SELECT currency, status, count(*) AS n, sum(amount_minor) AS minor FROM topups {where} GROUP BY 1, 2"
+        )
+        year_sql = (f"SELECT strftime('%Y-%m', occurred_at, 'unixepoch', '+5 hours') AS month, currency, status, "
+                    f"count(*) AS n, sum(amount_minor) AS minor FROM topups WHERE {live} AND occurred_at >= "
+                    f"{year_start} AND occurred_at < {year_end} GROUP BY 1, 2, 3")  # fmt: skip
+        for name, sql in (("month", month_sql), ("year", year_sql)):
+            script = [sys.executable, "-m", "bench.scripts.pandas_report", f"sqlite:///{db}", sql]
+            self.add(Case(f"pandas_{name}", repeat(self.runs, script), self.rows))
+            if self.sqlite3_shell:
+                self.add(Case(f"sqlite3_{name}", repeat(self.runs, [self.sqlite3_shell, str(db), sql]), self.rows))
+        month = MONTH.strftime("%Y-%m")
+        self.add(Case("report_month", self.topup(home, "report", "--month", month), None, "pandas_month",
+                      "≤ 1.5×", ratio_at_most(1.5)))  # fmt: skip
+        year = self.topup(home, "report", "--from", f"{YEAR}-01", "--to", f"{YEAR}-12")
+        self.add(Case("report_year", year, None, "pandas_year", "≤ 1.5×", ratio_at_most(1.5)))
+
+    def check(self, home: Path) -> None:
+        db = home / "topup.sqlite3"
+        sql = "SELECT line_id, currency, status, count(*), sum(amount_minor) FROM topups GROUP BY 1, 2, 3"
+        if self.sqlite3_shell:
+            self.add(Case("sqlite3_groupby_all", repeat(self.runs, [self.sqlite3_shell, str(db), sql]), self.rows))
+        figures = self.topup(home, "check", ok_codes=(0, 1))
+        self.add(Case("check", figures, self.rows, "sqlite3_groupby_all", "≤ 5×", ratio_at_most(5)))
+
+    def listing(self, home: Path) -> None:
+        with sqlite3.connect(home / "topup.sqlite3") as db:
+            deep = int(self.rows * 0.9)
+            at, topup_id = db.execute(
+                "SELECT occurred_at, id FROM topups WHERE deleted_at IS NULL "
+                "ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET ?",
+                (deep,),
+            ).fetchone()
+        db.close()
+        self.add(Case("list_newest", self.topup(home, "list", "--limit", "50")))
+        deep_page = self.topup(home, "list", "--limit", "50", "--after", f"{at}.{topup_id}")
+        within = lambda case, cases: abs((case.ratio(cases) or 9) - 1) <= 0.2  # noqa: E731
+        self.add(Case("list_deep", deep_page, None, "list_newest", "±20 %", within))
+
+    def tui(self, home: Path) -> None:
+        with sqlite3.connect(home / "topup.sqlite3") as db:
+            number = db.execute("SELECT number FROM lines ORDER BY id LIMIT 1 OFFSET 7").fetchone()[0]
+            reference = db.execute(
+                "SELECT reference FROM topups WHERE reference IS NOT NULL ORDER BY id LIMIT 1 OFFSET ?",
+                (self.rows // 2,),
+            ).fetchone()[0]
+        db.close()
+        typed_line = "8" + number[2:]  # as people type a Kazakh number
+        probe = [sys.executable, "-m", "bench.tui_probe", typed_line, reference]
+        probes = [json.loads(r.stdout) for r in repeat(self.runs, probe, env=self.env(home)).runs]
+        targets = {
+            "tui_first_table_s": ("< 1 s", 1.0),
+            "tui_page_down_s": ("< 100 ms", 0.1),
+            "tui_filter_line_s": ("< 300 ms", 0.3),
+            "tui_filter_search_s": ("< 300 ms", 0.3),
+        }
+        for key, (target, bound) in targets.items():
+            runs = [Run(p[key], 0, "") for p in probes]
+            self.add(Case(key.removesuffix("_s"), Figures(runs), None, None, target, seconds_under(bound)))
+
+    def memory_scaling(self) -> None:
+        """Peak memory of import and export at a tenth of the rows: a streaming design needs no more for more."""
+        small_rows = self.rows // 10
+        small = self.work / "small.csv"
+        generate.write(small, small_rows)
+        home = self.work / "home-small"
+        imported = self.topup(home, "import", str(small), times=1).peak_rss_mib
+        exported = self.topup(home, "export", str(self.work / "small-export.csv"), times=1).peak_rss_mib
+        self.extra["import_peak_rss_mib_at_tenth"] = round(imported, 1)
+        self.extra["export_peak_rss_mib_at_tenth"] = round(exported, 1)
+        for name, small_peak in (("import", imported), ("export", exported)):
+            big = self.cases[name].figures.peak_rss_mib
+            self.extra[f"{name}_memory_growth"] = round(big / small_peak, 3)
+            self.say(
+                f"  {name + ' memory growth':<22}{big / small_peak:8.2f} × ({small_rows:,} rows: {small_peak:.1f} MiB)"
+            )
