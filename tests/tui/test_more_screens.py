@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import PIL.Image
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
-from tests.helpers import add
+from tests.helpers import add, write_file
 from tests.tui.test_flows import settle
 from tracker.service import Tracker
 from tui.app import TopupApp
+from tui.screens.detail import DetailScreen
 from tui.screens.lines import LineForm
+from tui.widgets.receipt_preview import ReceiptPreview, TerminalImage
 
 
 async def test_add_a_line_with_the_operator_from_its_prefix_then_archive_it(tracker: Tracker) -> None:
@@ -112,3 +115,33 @@ async def test_import_from_the_preview_with_refused_rows_and_a_chosen_duplicate(
     assert len(tracker.list_topups().items) == 3
     rejects = (tmp_path / "in.rejects.csv").read_text(encoding="utf-8").splitlines()
     assert len(rejects) == 2 and ",pigeon," in rejects[1]  # the header and the one refused row
+
+
+async def test_the_detail_view_previews_an_image_receipt_and_opens_it(
+    tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    picture = PIL.Image.new("RGB", (40, 60), (200, 30, 30))
+    picture.save(tmp_path / "kaspi.png")
+    record = add(tracker, receipts=(tmp_path / "kaspi.png", write_file(tmp_path / "statement.pdf", b"%PDF-1.4 x")))
+    opened: list[Path] = []
+    monkeypatch.setattr("tui.screens.detail.open_with_system_viewer", lambda path: opened.append(path) or True)
+    app = TopupApp(tracker)
+    async with app.run_test(size=(120, 48)) as pilot:
+        app.push_screen(DetailScreen(record.id))
+        await settle(pilot)
+        preview = app.screen.query_one(ReceiptPreview)
+        (image,) = preview.query(TerminalImage)
+        assert image.image.size == (40, 60)  # the very picture, decoded from the receipt store
+        assert "kaspi.png" in str(preview.query_one("#preview-caption", Static).render())
+        await pilot.press("o")
+        assert opened == [tracker.receipt_path(record.receipts[0])]
+        app.screen.query_one("#receipts").focus()
+        await pilot.press("down")  # the PDF: no picture, and the caption says how to see it
+        await settle(pilot)
+        assert not preview.query(TerminalImage)
+        assert "press o to open it" in str(preview.query_one("#preview-caption", Static).render())
+        monkeypatch.setattr("tui.screens.detail.open_with_system_viewer", lambda path: False)
+        await pilot.press("o")
+        await settle(pilot)
+        shown = [n.message for n in app._notifications]
+        assert any("No system viewer here; the receipt is at" in m for m in shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import PIL.Image
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,15 +14,22 @@ from tracker import formatting as fmt
 from tracker.detail import detail_rows
 from tracker.i18n import _
 from tracker.records import HistoryRecord, ReceiptRecord, TopUpRecord
+from tui.viewer import open_with_system_viewer
+from tui.widgets.receipt_preview import ReceiptPreview
 from tui.workers import ReportsWorkerErrors
 
 
 class DetailScreen(ReportsWorkerErrors, Screen[None]):
-    BINDINGS = [Binding("escape,backspace", "app.pop_screen", _("Back"))]
+    BINDINGS = [
+        Binding("escape,backspace", "app.pop_screen", _("Back")),
+        Binding("o", "open_receipt", _("Open receipt")),
+    ]
 
     def __init__(self, topup_id: int) -> None:
         super().__init__()
         self.topup_id = topup_id
+        self.receipts: dict[str, ReceiptRecord] = {}
+        self.intact: dict[str, bool] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -30,6 +38,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
             yield DataTable(id="fields", show_header=False, cursor_type="none")
             yield Label(_("Receipts"), classes="section")
             yield DataTable(id="receipts", cursor_type="row")
+            yield ReceiptPreview(id="receipt-preview")
             yield Label(_("History"), classes="section")
             yield DataTable(id="history", cursor_type="none")
             yield Static("", id="detail-note")
@@ -57,9 +66,10 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
             table.add_row(caption, value)
         files = self.query_one("#receipts", DataTable)
         files.add_columns(_("Name"), _("Type"), _("Size"), _("SHA-256"), _("State"))
+        self.receipts, self.intact = {r.sha256: r for r in receipts}, intact
         for r in receipts:
             state = _("intact") if intact[r.sha256] else _("DAMAGED or missing")
-            files.add_row(r.original_name, r.media_type, fmt.size(r.size), r.sha256[:16] + "…", state)
+            files.add_row(r.original_name, r.media_type, fmt.size(r.size), r.sha256[:16] + "…", state, key=r.sha256)
         changes = self.query_one("#history", DataTable)
         changes.add_columns(_("When"), _("Source"), _("Action"), _("Changes"))
         for h in history:
@@ -67,3 +77,41 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
             changes.add_row(fmt.when(h.at, zone), h.source, h.action, what[:200])
         if not receipts:
             self.query_one("#detail-note", Static).update(_("No receipt kept yet: press r on the list to attach one."))
+        preview = self.query_one(ReceiptPreview)
+        preview.display = bool(receipts)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "receipts" and event.row_key.value in self.receipts:
+            self._preview(self.receipts[event.row_key.value])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="receipt-preview")
+    def _preview(self, receipt: ReceiptRecord) -> None:
+        """Decode the picture off the event loop; say why when there is none to show."""
+        image, caption = None, receipt.original_name
+        if not self.intact.get(receipt.sha256):
+            caption = _("{name} is damaged or missing: not shown").format(name=receipt.original_name)
+        elif receipt.media_type.startswith("image/"):
+            path = self.app.tracker.receipt_path(receipt.sha256)  # type: ignore[attr-defined]
+            try:
+                with PIL.Image.open(path) as opened:
+                    opened.load()
+                    image = opened.copy()
+            except (OSError, PIL.Image.DecompressionBombError):
+                caption = _("{name} cannot be shown here: press o to open it").format(name=receipt.original_name)
+        else:
+            caption = _("{name} ({type}): press o to open it").format(
+                name=receipt.original_name, type=receipt.media_type
+            )
+        self.app.call_from_thread(self.query_one(ReceiptPreview).show, image, caption)
+
+    def action_open_receipt(self) -> None:
+        table = self.query_one("#receipts", DataTable)
+        if not table.row_count:
+            self.notify(_("This top-up has no receipt to open."), severity="warning")
+            return
+        sha = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        path = self.app.tracker.receipt_path(sha)  # type: ignore[attr-defined]
+        if not self.intact.get(sha):
+            self.notify(_("The receipt file is damaged or missing."), severity="error")
+        elif not open_with_system_viewer(path):
+            self.notify(_("No system viewer here; the receipt is at {path}").format(path=path), timeout=10)
