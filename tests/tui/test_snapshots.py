@@ -1,0 +1,103 @@
+"""How the main screens look at 80×24, with a frozen clock and fixed data (pytest-textual-snapshot).
+
+A picture is taken only once the screen has stopped changing: every topup worker done and two frames in a row
+identical. Waiting a fixed time was not enough under the full suite's load (a data table's column widths settle a
+refresh after its rows arrive), and a snapshot that fails one run in eight would block CI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from textual.widgets import DirectoryTree, Input
+from textual.worker import WorkerCancelled
+
+from tests.helpers import BEELINE, add, write_file
+from tracker.service import Tracker
+from tui.app import TopupApp
+from tui.screens.transfers import ImportScreen
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app(tracker: Tracker) -> TopupApp:
+    add(tracker, amount="2000", occurred_at="2026-11-20 10:00", reference="KSP-1", credited_amount="2000",
+        provider="Kaspi.kz")  # fmt: skip
+    add(tracker, amount="2000", occurred_at="2026-11-20 10:04", provider="Kaspi.kz", credited_amount="2000",
+        reference="KSP-2")  # fmt: skip
+    add(tracker, line=BEELINE, amount="5000", occurred_at="2026-11-02 09:00", channel="terminal", provider="Qiwi",
+        fee="50")  # fmt: skip
+    add(tracker, amount="3000", occurred_at="2026-10-15 12:00", credited_amount="2800", reference="KSP-0")
+    return TopupApp(tracker)
+
+
+async def still(pilot) -> None:
+    """Workers done, no blinking cursor, and the same frame twice in a row: the same picture every run."""
+    previous = None
+    for _ in range(200):
+        ours = [w for w in pilot.app.workers if not isinstance(w.node, DirectoryTree) and w.is_running]
+        if ours:
+            with contextlib.suppress(WorkerCancelled):
+                await pilot.app.workers.wait_for_complete(ours)
+        for widget in pilot.app.screen.query(Input):
+            widget.cursor_blink = False
+        await pilot.pause()
+        frame = pilot.app.export_screenshot()
+        if frame == previous and not any(w.is_running for w in ours):
+            return
+        previous = frame
+    raise AssertionError("the screen never stopped changing")
+
+
+def test_dashboard(snap_compare, app: TopupApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=still)
+
+
+def test_topups_list(snap_compare, app: TopupApp) -> None:
+    async def topups(pilot) -> None:
+        await pilot.press("2")
+        await still(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=topups)
+
+
+def test_form_refusing_an_amount(snap_compare, app: TopupApp) -> None:
+    async def refused(pilot) -> None:
+        await pilot.press("2")
+        await still(pilot)
+        await pilot.press("a")
+        await still(pilot)
+        pilot.app.screen.query_one("#line", Input).value = "87011234567"
+        pilot.app.screen.query_one("#amount", Input).value = "-500"
+        await still(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=refused)
+
+
+def test_import_preview(snap_compare, app: TopupApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    statement = ("uid,occurred_at,line,amount,currency,channel,status,reference\r\n"
+                 ",2026-11-03 09:00,87011234567,1500,KZT,terminal,credited,T-1\r\n"
+                 ",2026-11-20 10:00,87011234567,2000,KZT,bank_app,credited,\r\n"
+                 ",2026-13-01 10:00,87011234567,abc,KZT,bank_app,credited,T-3\r\n")  # fmt: skip
+    write_file(tmp_path / "statement.csv", statement.encode())
+    monkeypatch.chdir(tmp_path)  # relative paths on screen: the picture does not depend on where tests run
+
+    async def preview(pilot) -> None:
+        await pilot.app.push_screen(ImportScreen(Path(".")))
+        await still(pilot)
+        pilot.app.screen.query_one("#path", Input).value = "statement.csv"
+        await pilot.press("p")
+        await still(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=preview)
+
+
+def test_report_of_the_month(snap_compare, app: TopupApp) -> None:
+    async def report(pilot) -> None:
+        await pilot.press("5")
+        await still(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=report)
