@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from tests.conftest import NOW
 from tests.helpers import add, write_file
 from tracker import db
 from tracker.clock import Clock
+from tracker.errors import Cancelled
 from tracker.formulas import neutralise, unescape
 from tracker.records import NewTopUp
 from tracker.service import Tracker
@@ -174,3 +176,22 @@ def test_a_tampered_bundle_is_refused(tracker: Tracker, tmp_path: Path) -> None:
 
     with pytest.raises(InvalidInput, match=r"receipt r\.png is damaged: its hash does not match"):
         tracker.import_file(tampered)
+
+
+def test_a_stopped_export_leaves_the_earlier_file_whole_and_no_partial_one(
+    tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for day in ("2026-11-01 10:00", "2026-11-02 10:00", "2026-11-03 10:00"):
+        add(tracker, occurred_at=day, reference=day)
+    target = write_file(tmp_path / "out" / "topups.csv", b"last month's export\r\n")
+    monkeypatch.setattr("tracker.exporting.PAGE", 2)  # progress after every second row
+
+    def stop(done: int, _total: int) -> None:
+        raise Cancelled("export stopped")
+
+    with pytest.raises(Cancelled):
+        tracker.export_file(target, progress=stop)
+    assert target.read_bytes() == b"last month's export\r\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["topups.csv"]
+    assert tracker.export_file(target) == (3, 0)
+    assert target.read_bytes().count(b"\r\n") == 4  # the header and three top-ups

@@ -31,7 +31,7 @@ MANIFEST = "manifest.json"
 
 
 def write_bundle(path: Path, records: Iterator[TopUpRecord], engine: Engine, store: ReceiptStore, zone: ZoneInfo,
-                 *, mask: bool = False) -> tuple[int, int]:  # fmt: skip
+                 *, mask: bool = False, progress=None) -> tuple[int, int]:  # fmt: skip
     """Write the bundle; returns (top-ups, receipt files)."""
     shas: dict[str, None] = {}
 
@@ -45,7 +45,7 @@ def write_bundle(path: Path, records: Iterator[TopUpRecord], engine: Engine, sto
         with bundle.open(CSV_NAME, "w") as raw:
             hashing = _HashingWriter(raw, digest)
             text = io.TextIOWrapper(hashing, encoding="utf-8", newline="")
-            count = write_csv(remember(records), text, zone, mask=mask)
+            count = write_csv(remember(records), text, zone, mask=mask, progress=progress)
             text.flush()
             text.detach()
         files = _receipt_entries(engine, list(shas))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -139,7 +140,39 @@ class Transfers:
         )
 
     def export_bundle(
-        self: Tracker, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False
+        self: Tracker, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> tuple[int, int]:
         records = iter_records(self.engine, filters or TopUpFilter())
-        return write_bundle(Path(path), records, self.engine, self.store, self.settings.zone, mask=mask)
+        return write_bundle(
+            Path(path), records, self.engine, self.store, self.settings.zone, mask=mask, progress=progress
+        )
+
+    def export_file(
+        self: Tracker,
+        path: Path,
+        filters: TopUpFilter | None = None,
+        *,
+        mask: bool = False,
+        bundle: bool = False,
+        progress=None,
+    ) -> tuple[int, int]:
+        """Export to `path` all at once or not at all: written beside it, renamed into place when complete.
+
+        A stopped or failed export leaves no half-written file, and an earlier file of that name stays intact
+        until the new one is whole. Returns (top-ups, receipt files)."""
+        path = Path(path)
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            if bundle:
+                counts = self.export_bundle(partial, filters, mask=mask, progress=progress)
+            else:
+                with partial.open("w", encoding="utf-8", newline="") as out:
+                    counts = (self.export_csv(out, filters, mask=mask, progress=progress), 0)
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise StorageError(_("cannot write {path}: {why}").format(path=path, why=exc.strerror or exc)) from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return counts

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import PIL.Image
 import pytest
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
 from tests.helpers import add, write_file
 from tests.tui.test_flows import settle
@@ -145,3 +145,22 @@ async def test_the_detail_view_previews_an_image_receipt_and_opens_it(
         await settle(pilot)
         shown = [n.message for n in app._notifications]
         assert any("No system viewer here; the receipt is at" in m for m in shown)
+
+
+async def test_export_writes_the_file_with_its_progress_and_says_so(tracker: Tracker, tmp_path: Path) -> None:
+    for day in ("2026-11-01 10:00", "2026-11-02 10:00", "2026-11-03 10:00"):
+        add(tracker, occurred_at=day, reference=day)
+    app = TopupApp(tracker)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        app.screen.query_one("#month", Input).value = "2026-11"
+        app.screen.query_one("#target", Input).value = str(tmp_path / "november.csv")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#export-summary", Static).render())
+        bar = app.screen.query_one("#export-progress", ProgressBar)
+        assert summary == f"Wrote 3 top-ups to {tmp_path / 'november.csv'}."
+        assert (bar.total, bar.progress) == (3, 3)
+    assert (tmp_path / "november.csv").read_bytes().count(b"\r\n") == 4
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv" or "partial" in p.name) == ["november.csv"]

@@ -207,16 +207,15 @@ def export(app: AppContext, file: str, month: str | None, start: str | None, end
       topup export --bundle claim-2026-11.zip --month 2026-11 --mask
     """
     filters = _filters(app, month, start, end, line, status, channel, None, False)
-    if bundle:
-        rows, files = app.tracker.export_bundle(bundle, filters, mask=mask)
-        click.echo(
-            _("Wrote {path}: {rows} top-ups and {files} receipt files.").format(path=bundle, rows=rows, files=files)
-        )
-        return
-    if file == "-":
+    if file == "-" and not bundle:
         app.tracker.export_csv(sys.stdout, filters, mask=mask)
         return
+    target = bundle or Path(file)
     total = app.tracker.count_topups(filters) if sys.stderr.isatty() else 0
-    with open(file, "w", encoding="utf-8", newline="") as out, progress_bar(total, _("Exporting")) as update:
-        rows = app.tracker.export_csv(out, filters, mask=mask, progress=update)
-    click.echo(_("Wrote {rows} top-ups to {path}.").format(rows=rows, path=file), err=True)
+    with progress_bar(total, _("Exporting")) as update:
+        rows, files = app.tracker.export_file(target, filters, mask=mask, bundle=bool(bundle), progress=update)
+    if bundle:
+        done = _("Wrote {path}: {rows} top-ups and {files} receipt files.")
+        click.echo(done.format(path=bundle, rows=rows, files=files))
+    else:
+        click.echo(_("Wrote {rows} top-ups to {path}.").format(rows=rows, path=file), err=True)

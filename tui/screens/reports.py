@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.worker import get_current_worker
 
 from tracker.clock import month_of, parse_month
 from tracker.errors import TrackerError
@@ -21,6 +22,7 @@ from tui.workers import ReportsWorkerErrors
 
 class ReportsScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
+        Binding("escape", "stop", _("Stop")),
         Binding("m", "export('markdown')", _("Save markdown")),
         Binding("c", "export('csv')", _("Save CSV")),
         Binding("j", "export('json')", _("Save JSON")),
@@ -57,17 +59,23 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
         except TrackerError as exc:
             self.query_one("#report-status", Static).update(str(exc))
             return
-        self.query_one("#report-status", Static).update(_("computing…"))
+        self.query_one("#report-status", Static).update(_("computing… (esc stops)"))
         self._load(first, last)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    def action_stop(self) -> None:
+        """A long range on a big database can take seconds: the user need not wait for it."""
+        if self.workers.cancel_group(self, "report"):
+            self.query_one("#report-status", Static).update(_("stopped: change the range and press enter"))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def _load(self, first, last) -> None:
         from tracker import report_views
 
         report = self.app.tracker.report(first, last)  # type: ignore[attr-defined]
         sections = report_views.sections(report)
         chart = report_views.chart(report)
-        self.app.call_from_thread(self._show, report, sections, chart)
+        if not get_current_worker().is_cancelled:  # stopped meanwhile: the result is dropped, not shown
+            self.app.call_from_thread(self._show, report, sections, chart)
 
     def _show(self, report, sections, chart) -> None:
         self.report = report

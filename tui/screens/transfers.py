@@ -190,7 +190,7 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
 
 
 class ExportScreen(ReportsWorkerErrors, Screen[None]):
-    BINDINGS = [Binding("ctrl+s", "export", _("Export"))]
+    BINDINGS = [Binding("ctrl+s", "export", _("Export")), Binding("escape", "stop", _("Stop"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -202,8 +202,12 @@ class ExportScreen(ReportsWorkerErrors, Screen[None]):
             yield Checkbox(_("Bundle: a zip with the receipt files and a manifest of their hashes"), id="bundle")
             yield Checkbox(_("Hide the middle digits of phone numbers"), id="mask")
             yield Button(_("Export"), id="go", variant="primary")
+            yield ProgressBar(id="export-progress", show_eta=True)
             yield Static("", id="export-summary")
         yield Footer()
+
+    def action_stop(self) -> None:
+        self.workers.cancel_group(self, "export")
 
     def on_button_pressed(self) -> None:
         self.action_export()
@@ -219,21 +223,37 @@ class ExportScreen(ReportsWorkerErrors, Screen[None]):
             self.query_one("#mask", Checkbox).value,
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _export(self, month: str, line: str | None, target: Path, bundle: bool, mask: bool) -> None:
+        """Written beside the target and renamed when whole: esc stops it and leaves no half-written file."""
         tracker = self.app.tracker  # type: ignore[attr-defined]
+        worker = get_current_worker()
         start = end = None
         if month:
             start, end = month_bounds(parse_month(month), tracker.settings.zone)
         filters = TopUpFilter(start=start, end=end, line=line)
+        total = tracker.count_topups(filters)
+        bar = self.query_one("#export-progress", ProgressBar)
+        self.app.call_from_thread(bar.update, total=total, progress=0)
+        say = self.query_one("#export-summary", Static).update
+        self.app.call_from_thread(say, _("Exporting {n} top-ups… (esc stops)").format(n=total))
+
+        def progress(done: int, _rows: int) -> None:
+            if worker.is_cancelled:
+                raise Cancelled(_("export stopped; no file was written"))
+            self.app.call_from_thread(bar.update, progress=done)
+
+        target = target.with_suffix(".zip") if bundle else target
+        try:
+            rows, files = tracker.export_file(target, filters, mask=mask, bundle=bundle, progress=progress)
+        except Cancelled as exc:
+            self.app.call_from_thread(say, str(exc))
+            return
+        self.app.call_from_thread(bar.update, progress=total)
         if bundle:
-            target = target.with_suffix(".zip")
-            rows, files = tracker.export_bundle(target, filters, mask=mask)
             text = _("Wrote {path}: {rows} top-ups and {files} receipt files.").format(
                 path=target, rows=rows, files=files
             )
         else:
-            with target.open("w", encoding="utf-8", newline="") as out:
-                rows = tracker.export_csv(out, filters, mask=mask)
             text = _("Wrote {rows} top-ups to {path}.").format(rows=rows, path=target)
-        self.app.call_from_thread(self.query_one("#export-summary", Static).update, text)
+        self.app.call_from_thread(say, text)
