@@ -54,6 +54,7 @@ def parse_phone(text: str, field: str = "line") -> Phone:
     return Phone(e164, region != "KZ", suggest(e164))
 
 
+@lru_cache(maxsize=65536)
 def display(e164: str) -> str:
     """`+7 701 123 4567` as phonenumbers formats it internationally."""
     try:

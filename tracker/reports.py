@@ -81,7 +81,9 @@ def build_report(
     spans = {m: month_bounds(m, zone) for m in context}
     with Session(engine) as s:
         totals = _totals(s, spans, line)
-        parts = {d: _breakdown(s, spans, d, line) for d in DIMENSIONS if months}
+        # Breakdowns only for the months shown: the twelve earlier ones serve the comparisons, which use totals.
+        shown = {m: spans[m] for m in months}
+        parts = {d: dict(tuple(_breakdown(s, shown, d, line).groupby("month"))) for d in DIMENSIONS if months}
     reports = [_month(m, totals, parts, spans) for m in months]
     total = _sum_months(first, reports)
     _compare(reports, totals)
@@ -216,8 +218,8 @@ def _month(month: date, totals: pd.DataFrame, parts: dict[str, pd.DataFrame], sp
         apart = rows[rows["status"] == status] if len(rows) else rows
         if len(apart):
             report.apart[status] = (int(apart["n"].sum()), _money(apart, "spent", "spent_cur"))
-    for dimension, frame in parts.items():
-        report.breakdowns[dimension] = _entries(frame[frame["month"] == label] if len(frame) else frame)
+    for dimension, by_month in parts.items():
+        report.breakdowns[dimension] = _entries(by_month.get(label))
     return report
 
 
@@ -236,13 +238,20 @@ def _share(part: int, whole: Decimal) -> Decimal | None:
     return (Decimal(part) / whole).quantize(Decimal("0.001")) if whole else None
 
 
-def _entries(frame: pd.DataFrame) -> list[Breakdown]:
-    if frame.empty:
+def _entries(frame: pd.DataFrame | None) -> list[Breakdown]:
+    """One month's rows, already grouped by SQL per key and currency: a plain loop, not a groupby per key (a
+    reseller's month has thousands of lines)."""
+    if frame is None or frame.empty:
         return []
-    found = []
-    for key, group in frame.groupby("key"):
-        spent = {cur: from_minor(int(v), cur) for cur, v in group.groupby("cur")["spent"].sum().items()}
-        found.append(Breakdown(str(key), int(group["n"].sum()), spent))
+    counts: dict[str, int] = defaultdict(int)
+    spent: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key, cur, n, minor in zip(frame["key"], frame["cur"], frame["n"], frame["spent"], strict=True):
+        counts[key] += int(n)
+        spent[key][cur] += int(minor)
+    found = [
+        Breakdown(str(key), counts[key], {cur: from_minor(v, cur) for cur, v in sorted(spent[key].items())})
+        for key in counts
+    ]
     return sorted(found, key=lambda b: (-b.count, b.key))
 
 
