@@ -6,13 +6,14 @@ database: `python -m sample_data.generate --db sqlite:///demo.sqlite3`.
 
 from __future__ import annotations
 
+import io
 import random
-import struct
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from PIL import Image, ImageDraw
 
 from tracker.records import NewTopUp
 from tracker.service import Tracker
@@ -63,11 +64,13 @@ CENT = Decimal("0.01")
 
 
 def receipt_file(folder: Path, serial: int, new: NewTopUp) -> Path:
-    """A small, valid receipt of its own for one top-up: a PNG photo or a PDF, every third one a PDF."""
+    """A small, valid receipt of its own for one top-up: a PNG photo or a PDF, every third one a PDF.
+
+    Receipts go to every ninth top-up, so the kind follows serial // 9 (serial % 3 would always be 0 there)."""
     folder.mkdir(parents=True, exist_ok=True)
-    if serial % 3:
+    if (serial // 9) % 3:
         path = folder / f"receipt-{serial:05d}.png"
-        path.write_bytes(_png(48, 64, 60 + serial % 180))
+        path.write_bytes(_png(new, serial))
     else:
         path = folder / f"receipt-{serial:05d}.pdf"
         path.write_bytes(
@@ -76,15 +79,18 @@ def receipt_file(folder: Path, serial: int, new: NewTopUp) -> Path:
     return path
 
 
-def _png(width: int, height: int, shade: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(
-        b"\x00" + bytes((shade if (x // 6 + y // 6) % 2 else 255) for x in range(width)) for y in range(height)
-    )
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+def _png(new: NewTopUp, serial: int) -> bytes:
+    """A receipt slip as a photo would show it: the provider, the amount and the date in dark print on paper."""
+    slip = Image.new("RGB", (160, 220), (250, 248, 240))
+    draw = ImageDraw.Draw(slip)
+    lines = [str(new.provider or "receipt"), f"No. {serial:05d}", "", f"{new.amount} {new.currency}",
+             f"{new.occurred_at:%d.%m.%Y %H:%M}", "", "THANK YOU"]  # fmt: skip
+    for row, text in enumerate(lines):
+        draw.text((12, 14 + row * 26), text, fill=(30, 30, 30))
+    draw.rectangle((4, 4, 155, 215), outline=(120, 120, 120))
+    out = io.BytesIO()
+    slip.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _pdf(text: str) -> bytes:
