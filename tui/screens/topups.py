@@ -24,7 +24,7 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.topup_table import TopUpTable
 from tui.workers import ReportsWorkerErrors
 
-DEBOUNCE = 0.15  # seconds after the last key: a query per word typed, not per key
+DEBOUNCE = 0.1  # seconds after the last key: a query when typing pauses, not one per key
 
 
 class TopupsScreen(ReportsWorkerErrors, Screen[None]):
