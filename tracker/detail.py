@@ -44,6 +44,13 @@ def _credited(t: TopUpRecord) -> str:
     return text + "  " + _("({diff} against asked)").format(diff=fmt.signed_money(t.difference, t.currency))
 
 
+def line_cells(line: LineRecord, zone: ZoneInfo) -> tuple[str, ...]:
+    """Number, label, operator, kind, currency, top-ups, last top-up (the day) and flags: a line in a list."""
+    last = fmt.when(line.last_topup_at, zone)[:10]  # the day is enough in a list
+    return (fmt.phone(line.number), line.label or "", brand(line.operator), label(line.kind), line.currency,
+            str(line.topup_count), last, line_flags(line))  # fmt: skip
+
+
 def line_flags(line: LineRecord) -> str:
     """`foreign, archived`: what sets a line apart, for lists of lines."""
     return ", ".join(flag for flag, on in ((_("foreign"), line.foreign), (_("archived"), line.archived)) if on)

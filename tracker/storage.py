@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
-from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from tracker.models import Line, Receipt, TopUp
 from tracker.money import from_minor, to_minor
 from tracker.records import NewTopUp, ReceiptRecord, TopUpRecord
-from tracker.vocab import Channel, RefKind, SimKind, Status, VerifiedBy
-
-E = TypeVar("E", bound=StrEnum)
+from tracker.vocab import Channel, RefKind, SimKind, Status, VerifiedBy, member
 
 
 def _minor(amount, currency):
@@ -22,12 +18,6 @@ def _minor(amount, currency):
 
 def _major(minor: int | None, currency: str | None):
     return None if minor is None or currency is None else from_minor(minor, currency)
-
-
-@cache
-def _code(enum: type[E], value: str) -> E:
-    """A stored code as its enum member; cached, because Enum's own call is slow across a million rows."""
-    return enum(value)
 
 
 def new_topup_row(new: NewTopUp, line_id: int, now: datetime) -> dict[str, object]:
@@ -92,7 +82,7 @@ def topup_record(t: TopUp | Any, line: Line | _LineView, receipts: tuple[str, ..
         line=line.number,
         line_label=line.label,
         operator=line.operator,
-        sim_kind=_code(SimKind, line.kind),
+        sim_kind=member(SimKind, line.kind),
         occurred_at=t.occurred_at,
         amount=from_minor(t.amount_minor, t.currency),
         currency=t.currency,
@@ -100,14 +90,14 @@ def topup_record(t: TopUp | Any, line: Line | _LineView, receipts: tuple[str, ..
         paid_currency=t.paid_currency,
         fee=_major(t.fee_minor, fee_currency),
         credited=_major(t.credited_minor, t.currency),
-        channel=_code(Channel, t.channel),
+        channel=member(Channel, t.channel),
         provider=t.provider,
         payment_method=t.payment_method,
         reference=t.reference,
-        reference_kind=_code(RefKind, t.reference_kind) if t.reference_kind else None,
-        status=_code(Status, t.status),
+        reference_kind=member(RefKind, t.reference_kind) if t.reference_kind else None,
+        status=member(Status, t.status),
         verified_at=t.verified_at,
-        verified_by=_code(VerifiedBy, t.verified_by) if t.verified_by else None,
+        verified_by=member(VerifiedBy, t.verified_by) if t.verified_by else None,
         package=t.package,
         expires_at=t.expires_at,
         refund_until=t.refund_until,

@@ -109,7 +109,7 @@ def parse_choice(enum: type[E], text: str, field: str) -> E:
     from tracker.errors import field_error
 
     try:
-        return _choice(enum, text)
+        return member(enum, text)
     except ValueError:
         raise field_error(
             field,
@@ -120,6 +120,7 @@ def parse_choice(enum: type[E], text: str, field: str) -> E:
 
 
 @cache
-def _choice(enum: type[E], text: str) -> E:
-    """Cached: an import reads the same few codes a million times."""
-    return enum(text.strip().lower().replace("-", "_").replace(" ", "_"))
+def member(enum: type[E], code: str) -> E:
+    """A code (as typed or as stored) as its enum member; cached, because an import or an export meets the same
+    few codes a million times and Enum's own lookup is slow at that scale. ValueError when it is not one."""
+    return enum(code.strip().lower().replace("-", "_").replace(" ", "_"))

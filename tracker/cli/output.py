@@ -12,12 +12,11 @@ from rich.table import Table
 
 from tracker import formatting as fmt
 from tracker.canonical import COLUMNS, to_fields
-from tracker.detail import detail_rows, line_flags
+from tracker.detail import detail_rows, line_cells
 from tracker.exporting import write_csv as export_csv
 from tracker.i18n import _
 from tracker.operators import brand
 from tracker.records import HistoryRecord, LineRecord, ReceiptRecord, TopUpRecord
-from tracker.vocab import label
 
 # Columns by importance: what fits an 80-column terminal first, the rest as the terminal widens.
 _TOPUP_COLUMNS = (
@@ -129,15 +128,5 @@ def lines_table(lines: Sequence[LineRecord], zone: ZoneInfo) -> Table:
     for title in (_("Number"), _("Label"), _("Operator"), _("Kind"), _("Cur."), _("Top-ups"), _("Last"), ""):
         table.add_column(title, no_wrap=True, min_width=14 if title == _("Label") else None)
     for line in lines:
-        flags = line_flags(line)
-        table.add_row(
-            fmt.phone(line.number),
-            line.label or "",
-            brand(line.operator),
-            label(line.kind),
-            line.currency,
-            str(line.topup_count),
-            fmt.when(line.last_topup_at, zone)[:10],  # the day is enough here
-            flags,
-        )
+        table.add_row(*line_cells(line, zone))
     return table

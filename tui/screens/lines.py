@@ -10,10 +10,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
 
 from tracker import formatting as fmt
-from tracker.detail import line_flags
+from tracker.detail import line_cells
 from tracker.errors import InvalidInput
 from tracker.i18n import _
-from tracker.operators import OPERATORS, brand
+from tracker.operators import OPERATORS
 from tracker.phones import parse_phone
 from tracker.records import LineRecord
 from tracker.vocab import SimKind, label
@@ -117,18 +117,7 @@ class LinesScreen(ReportsWorkerErrors, Screen[None]):
         self.lines = {line.number: line for line in lines}
         zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
         for line in lines:
-            flags = line_flags(line)
-            table.add_row(
-                fmt.phone(line.number),
-                line.label or "",
-                brand(line.operator),
-                label(line.kind),
-                line.currency,
-                str(line.topup_count),
-                fmt.when(line.last_topup_at, zone)[:10],
-                flags,
-                key=line.number,
-            )
+            table.add_row(*line_cells(line, zone), key=line.number)
 
     def _current(self) -> LineRecord | None:
         table = self.query_one(DataTable)
