@@ -216,7 +216,8 @@ def _pair_findings(s: Session, o: CheckOptions, pairs: Subquery, kind: str, mess
     """Findings about a top-up and the earlier one it pairs with (`pairs` has columns id and other)."""
     query = _base(o, pairs.c.other).join(pairs, pairs.c.id == TopUp.id)
     count, found = _collect(s, kind, query, o, lambda r: (_ref(r), r[6]))
-    refs = {r[0]: _ref(r) for r in s.execute(_base(CheckOptions()).where(TopUp.id.in_({o for _r, o in found})))}
+    other_ids = {other_id for _ref_, other_id in found}
+    refs = {r[0]: _ref(r) for r in s.execute(_base(CheckOptions()).where(TopUp.id.in_(other_ids)))}
     paired = []
     for ref, other_id in found:
         other = refs[other_id]
@@ -229,7 +230,9 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
     """More than five times the line's median: an extra zero typed.
 
     The median per line and currency is taken in SQL (the middle one or two amounts by row number), so a million
-    top-ups are never read into Python: this check was the one that made `topup check` need 600 MiB."""
+    top-ups are never read into Python: this check was the one that made `topup check` need 600 MiB. It stays in
+    integers, as money does: the median is the middle amounts' sum over their count (1 or 2), so "more than five
+    times the median" is amount × count > 5 × sum."""
     spending = and_(TopUp.deleted_at.is_(None), TopUp.status.in_(SPENDING))
     group = (TopUp.line_id, TopUp.currency)
     ranked = (
@@ -247,7 +250,8 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
         select(
             ranked.c.line_id,
             ranked.c.currency,
-            func.avg(ranked.c.amount_minor).label("median"),
+            func.sum(ranked.c.amount_minor).label("middle"),
+            func.count().label("middles"),
             func.max(ranked.c.n).label("n"),
         )
         .where(or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2))
@@ -255,15 +259,19 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
         .subquery()
     )
     query = (
-        _base(o, medians.c.median)
+        _base(o, medians.c.middle, medians.c.middles)
         .join(medians, and_(medians.c.line_id == TopUp.line_id, medians.c.currency == TopUp.currency))
-        .where(TopUp.status.in_(SPENDING), medians.c.n >= 3, TopUp.amount_minor > UNUSUAL_FACTOR * medians.c.median)
+        .where(
+            TopUp.status.in_(SPENDING),
+            medians.c.n >= 3,
+            TopUp.amount_minor * medians.c.middles > UNUSUAL_FACTOR * medians.c.middle,
+        )
     )
     return _collect(s, "unusual_amount", query, o, lambda r: Finding(
         "unusual_amount",
         _ref(r),
         _("more than {k} times this line's usual {median}").format(
-            k=UNUSUAL_FACTOR, median=fmt.money(from_minor(int(r[6]), r[5]), r[5])
+            k=UNUSUAL_FACTOR, median=fmt.money(from_minor(int(r[6]) // int(r[7]), r[5]), r[5])
         ),
         _("check for an extra zero; if it is right, acknowledge it"),
     ))  # fmt: skip
