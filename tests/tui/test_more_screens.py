@@ -134,6 +134,7 @@ async def test_the_detail_view_previews_an_image_receipt_and_opens_it(
         assert image.image.size == (40, 60)  # the very picture, decoded from the receipt store
         assert "kaspi.png" in str(preview.query_one("#preview-caption", Static).render())
         await pilot.press("o")
+        await settle(pilot)
         assert opened == [tracker.receipt_path(record.receipts[0])]
         app.screen.query_one("#receipts").focus()
         await pilot.press("down")  # the PDF: no picture, and the caption says how to see it

@@ -110,8 +110,15 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
             self.notify(_("This top-up has no receipt to open."), severity="warning")
             return
         sha = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        path = self.app.tracker.receipt_path(sha)  # type: ignore[attr-defined]
         if not self.intact.get(sha):
             self.notify(_("The receipt file is damaged or missing."), severity="error")
-        elif not open_with_system_viewer(path):
-            self.notify(_("No system viewer here; the receipt is at {path}").format(path=path), timeout=10)
+        else:
+            self._open(sha)
+
+    @work(thread=True, exit_on_error=False, group="receipt-open")
+    def _open(self, sha: str) -> None:
+        """The core's path and the viewer's start, off the event loop like every other core call."""
+        path = self.app.tracker.receipt_path(sha)  # type: ignore[attr-defined]
+        if not open_with_system_viewer(path):
+            message = _("No system viewer here; the receipt is at {path}").format(path=path)
+            self.app.call_from_thread(self.notify, message, timeout=10)
