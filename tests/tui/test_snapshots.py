@@ -11,7 +11,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from textual.widgets import DirectoryTree, Input
+from textual.widgets import DataTable, DirectoryTree, Input
 from textual.worker import WorkerCancelled
 
 from tests.helpers import BEELINE, add, write_file
@@ -35,7 +35,8 @@ def app(tracker: Tracker) -> TopupApp:
 
 
 async def still(pilot) -> None:
-    """Workers done, no blinking cursor, and the same frame twice in a row: the same picture every run."""
+    """Workers done, tables measured, no blinking cursor, and the same frame twice in a row: the same picture
+    every run."""
     previous = None
     for _ in range(200):
         ours = [w for w in pilot.app.workers if not isinstance(w.node, DirectoryTree) and w.is_running]
@@ -46,10 +47,21 @@ async def still(pilot) -> None:
             widget.cursor_blink = False
         await pilot.pause()
         frame = pilot.app.export_screenshot()
-        if frame == previous and not any(w.is_running for w in ours):
+        if frame == previous and not any(w.is_running for w in ours) and _tables_measured(pilot.app):
             return
         previous = frame
     raise AssertionError("the screen never stopped changing")
+
+
+def _tables_measured(app) -> bool:
+    """Every data table on every screen of the stack has measured its new rows. DataTable does that when the app
+    is idle; under load two frames can be identical before it has, with columns still at their headers' width
+    (DataTable keeps this state privately, so the helper reads its two private flags)."""
+    return all(
+        not table._require_update_dimensions and not table._updated_cells
+        for screen in app.screen_stack
+        for table in screen.query(DataTable)
+    )
 
 
 def test_dashboard(snap_compare, app: TopupApp) -> None:

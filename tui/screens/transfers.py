@@ -43,6 +43,9 @@ class CsvTree(DirectoryTree):
         return [p for p in paths if p.is_dir() or p.suffix.lower() in (".csv", ".zip", ".txt")]
 
 
+REASON_WIDTH = 60
+
+
 class ImportScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("p", "preview", _("Preview")),
@@ -79,8 +82,14 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#refused", DataTable).add_columns(_("Row"), _("Column"), _("Value"), _("Why"))
-        self.query_one("#duplicates", DataTable).add_columns(_("Row"), _("Import?"), _("Why held back"))
+        # The reasons get a fixed width: columns that do not jump when the preview's rows arrive (the table scrolls
+        # sideways for a longer reason).
+        refused = self.query_one("#refused", DataTable)
+        refused.add_columns(_("Row"), _("Column"), _("Value"))
+        refused.add_column(_("Why"), width=REASON_WIDTH)
+        duplicates = self.query_one("#duplicates", DataTable)
+        duplicates.add_columns(_("Row"), _("Import?"))
+        duplicates.add_column(_("Why held back"), width=REASON_WIDTH)
         self.query_one("#batches", DataTable).add_columns(_("Batch"), _("File"), _("New"), _("Present"), "")
         self._load_batches()
 
