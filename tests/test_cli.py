@@ -147,10 +147,26 @@ def test_list_prints_a_table_and_a_cursor_for_more() -> None:
         "KSP-992",
         "Kaspi.kz",
     ]
-    assert lines[2] == "More: topup list --after 1795500000.2"
+    assert lines[2] == "More: the same command with --after 1795500000.2"
     second = run("list", "--limit", "1", "--after", "1795500000.2").stdout.splitlines()
     assert cells(second[1])[:3] == ["1", "2026-11-24", "10:15"]
     assert len(second) == 2
+
+
+def test_list_sorted_by_amount_continues_in_that_order_only() -> None:
+    add_kaspi(ref="SMALL", amount="500")
+    add_kaspi(ref="LARGE", amount="10 000", at="23.11.2026 09:00")
+    first = run("list", "--sort", "amount", "--limit", "1", "--format", "csv").stdout.splitlines()
+    assert "LARGE" in first[1]  # largest first, although older
+    more = run("list", "--sort", "amount", "--limit", "1").stdout.splitlines()[-1]
+    cursor = more.removeprefix("More: the same command with --after ")
+    second = run("list", "--sort", "amount", "--limit", "1", "--after", cursor, "--format", "csv")
+    assert "SMALL" in second.stdout.splitlines()[1]
+    smallest = run("list", "--sort", "amount", "--reverse", "--limit", "1", "--format", "csv").stdout
+    assert "SMALL" in smallest.splitlines()[1]
+    wrong = run("list", "--limit", "1", "--after", cursor)
+    assert wrong.exit_code == 1
+    assert "belongs to a list in another order (use the same --sort as that list)" in wrong.stderr
 
 
 def test_list_csv_uses_the_canonical_columns() -> None:
@@ -312,8 +328,8 @@ def test_paths_and_db_commands(home: Path) -> None:
         f"config:    {home}/config.toml",
         f"backups:   {home}/backups",
     ]
-    assert run("db", "current").stdout == "current: none (empty database)\nhead:    0004\n"
-    assert run("db", "upgrade").stdout == "Database is at revision 0004.\n"
+    assert run("db", "current").stdout == "current: none (empty database)\nhead:    0005\n"
+    assert run("db", "upgrade").stdout == "Database is at revision 0005.\n"
 
 
 def test_a_broken_config_is_named_not_a_traceback(home: Path) -> None:

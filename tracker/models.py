@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -60,6 +61,10 @@ class Line(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+# Sorting by line walks the lines in the order of the name shown, then each line's (line_id, occurred_at) index.
+Index("ix_lines_name", func.coalesce(Line.label, Line.number))
+
+
 class TopUp(Base):
     __tablename__ = "topups"
     __table_args__ = (
@@ -75,6 +80,8 @@ class TopUp(Base):
         Index(None, "occurred_at", "id"),
         Index(None, "line_id", "occurred_at"),
         Index(None, "status", "occurred_at"),
+        # Sorting by amount walks this one, within each currency (see tracker.paging).
+        Index(None, "currency", "amount_minor", "occurred_at"),
         # "Already present" on import: the same provider's reference is the same payment.
         Index(None, "reference", "provider"),
     )

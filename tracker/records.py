@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from tracker.vocab import Channel, RefKind, SimKind, Status, VerifiedBy
+from tracker.vocab import Channel, RefKind, SimKind, SortKey, Status, VerifiedBy
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +132,19 @@ class TopUpFilter:
     channel: Channel | None = None
     text: str | None = None
     include_deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TopUpSort:
+    """The order of a list. Each key has the direction people expect first (newest and largest first, lines and
+    statuses A to Z); `reverse` turns the whole order round, time included, so one index serves both ways."""
+
+    key: SortKey = SortKey.WHEN
+    reverse: bool = False
+
+    @property
+    def descending(self) -> bool:
+        return (self.key in (SortKey.WHEN, SortKey.AMOUNT)) != self.reverse
 
 
 @dataclass(frozen=True, slots=True)

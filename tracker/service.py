@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from uuid import UUID
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Row, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,7 +31,7 @@ from tracker.i18n import _
 from tracker.lines import apply_line_changes, line_record
 from tracker.models import History, Line, Receipt, TopUp
 from tracker.money import parse_amount, to_minor
-from tracker.paging import decode_cursor, encode_cursor, filtered, newest_first
+from tracker.paging import cursor_after, decode_cursor, encode_cursor, filtered, page_queries, sort_columns
 from tracker.phones import parse_phone
 from tracker.receipts import ReceiptStore
 from tracker.records import (
@@ -42,6 +42,7 @@ from tracker.records import (
     ReceiptRecord,
     TopUpFilter,
     TopUpRecord,
+    TopUpSort,
     VerifyResult,
 )
 from tracker.settings import Settings
@@ -252,21 +253,32 @@ class Tracker(Transfers, Analysis):
             topup, line = self._topup(s, topup_id)
             return topup_record(topup, line, self._shas(s, [topup.id]).get(topup.id, ()))
 
-    def list_topups(self, filters: TopUpFilter | None = None, *, after: str | None = None, limit: int = 50) -> Page:
-        """One page, newest first, continuing strictly after `after` (keyset: no row skipped or repeated)."""
+    def list_topups(
+        self,
+        filters: TopUpFilter | None = None,
+        *,
+        sort: TopUpSort | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> Page:
+        """One page in `sort`'s order (newest first by default), continuing strictly after `after` (keyset: no
+        row skipped or repeated, and a deep page costs what the first does)."""
+        sort = sort or TopUpSort()
         limit = max(1, min(limit, MAX_PAGE))
-        query = filtered(select(*TOPUP_ROW).join(Line, Line.id == TopUp.line_id), filters or TopUpFilter())
-        if after:
-            query = query.where(newest_first.after(decode_cursor(after)))
-        query = query.order_by(*newest_first.order).limit(limit + 1)
+        cursor = decode_cursor(after, sort) if after else None
+        base = select(*TOPUP_ROW, *sort_columns(sort)).join(Line, Line.id == TopUp.line_id)
         with self._tx() as s:
-            rows = s.execute(query).all()
+            rows: list[Row] = []
+            for query in page_queries(filtered(base, filters or TopUpFilter()), sort, cursor):
+                rows += s.execute(query.limit(limit + 1 - len(rows))).all()
+                if len(rows) > limit:
+                    break
             more = len(rows) > limit
             rows = rows[:limit]
             shas = self._shas(s, [row.id for row in rows])
             items = tuple(row_record(row, shas.get(row.id, ())) for row in rows)
-        cursor = encode_cursor(items[-1].occurred_at, items[-1].id) if more and items else None
-        return Page(items, cursor)
+        next_cursor = encode_cursor(cursor_after(rows[-1], sort)) if more and rows else None
+        return Page(items, next_cursor)
 
     def count_topups(self, filters: TopUpFilter | None = None) -> int:
         """How many top-ups match, counted by the database (for progress bars and summaries)."""

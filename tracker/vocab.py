@@ -51,6 +51,15 @@ class SimKind(StrEnum):
     ESIM = "esim"
 
 
+class SortKey(StrEnum):
+    """What a list of top-ups can be sorted by: each has an index that walks it in order, then by time."""
+
+    WHEN = "when"
+    LINE = "line"
+    AMOUNT = "amount"
+    STATUS = "status"
+
+
 class Source(StrEnum):
     """Where a change came from, recorded in the history."""
 
@@ -93,6 +102,10 @@ def label(value: StrEnum) -> str:
         RefKind.OTHER: _("other"),
         SimKind.SIM: _("SIM"),
         SimKind.ESIM: _("eSIM"),
+        SortKey.WHEN: _("when"),
+        SortKey.LINE: _("line"),
+        SortKey.AMOUNT: _("amount"),
+        SortKey.STATUS: _("status"),
     }
     return labels.get(value, str(value))
 

@@ -16,9 +16,9 @@ from tracker.clock import month_bounds, parse_instant, parse_month
 from tracker.errors import InvalidInput
 from tracker.i18n import _
 from tracker.operators import brand
-from tracker.records import TopUpFilter, TopUpRecord
+from tracker.records import TopUpFilter, TopUpRecord, TopUpSort
 from tracker.service import LineNotFound
-from tracker.vocab import Channel, Source, Status, label, parse_choice
+from tracker.vocab import Channel, SortKey, Source, Status, choices, label, parse_choice
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -74,6 +74,15 @@ def _describe_added(t: TopUpRecord) -> str:
 @click.option("--deleted", is_flag=True, help=_("Include deleted top-ups."))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help=_("Rows per page."))
 @click.option("--after", metavar="CURSOR", help=_("Continue after the page that printed this cursor."))
+@click.option(
+    "--sort",
+    "sort_key",
+    type=click.Choice(choices(SortKey)),
+    default=SortKey.WHEN.value,
+    show_default=True,
+    help=_("Order: when and amount largest and newest first, line and status A to Z."),
+)
+@click.option("--reverse", is_flag=True, help=_("The other way round (oldest first for when)."))
 @output_format
 @pass_app
 def list_(
@@ -88,18 +97,22 @@ def list_(
     deleted: bool,
     limit: int,
     after: str | None,
+    sort_key: str,
+    reverse: bool,
     output: str,
 ) -> None:
-    """List top-ups, newest first, a page at a time.
+    """List top-ups, newest first or in another order, a page at a time.
 
     \b
     Examples:
       topup list --month 2026-11
       topup list --line 87011234567 --status pending
+      topup list --sort amount --month 2026-11
       topup list --format csv > november.csv
     """
     filters = _filters(app, month, start, end, line, status, channel, search, deleted)
-    page = app.tracker.list_topups(filters, after=after, limit=limit)
+    sort = TopUpSort(SortKey(sort_key), reverse)
+    page = app.tracker.list_topups(filters, sort=sort, after=after, limit=limit)
     zone = app.settings.zone
     if output == "csv":
         write_csv(page.items, zone)
@@ -110,7 +123,8 @@ def list_(
     else:
         app.console.print(topups_table(page.items, zone, app.console.width))
         if page.next_cursor:
-            click.echo(_("More: topup list --after {cursor}").format(cursor=page.next_cursor))
+            # The cursor continues this order and these filters only, so the command is repeated, not replaced.
+            click.echo(_("More: the same command with --after {cursor}").format(cursor=page.next_cursor))
 
 
 def _filters(
