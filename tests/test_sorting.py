@@ -41,12 +41,17 @@ def _name(t: TopUpRecord) -> str:
     return t.line_label or t.line
 
 
-EXPECTED: dict[SortKey, Callable[[TopUpRecord], tuple]] = {
-    SortKey.WHEN: lambda t: (t.occurred_at, t.id),
-    SortKey.LINE: lambda t: (_name(t), t.occurred_at, t.id),
-    SortKey.AMOUNT: lambda t: (t.currency, t.amount, t.occurred_at, t.id),
-    SortKey.STATUS: lambda t: (t.status.value, t.occurred_at, t.id),
+GROUP: dict[SortKey, Callable[[TopUpRecord], tuple]] = {
+    SortKey.WHEN: lambda t: (),
+    SortKey.LINE: lambda t: (_name(t),),
+    SortKey.AMOUNT: lambda t: (t.currency, t.amount),
+    SortKey.STATUS: lambda t: (t.status.value,),
 }
+
+
+def expected(rows: list[TopUpRecord], sort: TopUpSort) -> list[TopUpRecord]:
+    by_time = sorted(rows, key=lambda t: (t.occurred_at, t.id), reverse=sort.newest_first)
+    return sorted(by_time, key=GROUP[sort.key], reverse=sort.descending)  # stable: time order within a group
 
 
 def _pages(tracker: Tracker, sort: TopUpSort, filters: TopUpFilter | None = None) -> list[TopUpRecord]:
@@ -67,7 +72,7 @@ def test_every_order_pages_through_every_row_once_in_order(ledger: Tracker, key:
     sort = TopUpSort(key, reverse)
     seen = _pages(ledger, sort)
     assert len({t.id for t in seen}) == len(seen) == 24
-    assert seen == sorted(seen, key=EXPECTED[key], reverse=sort.descending)
+    assert seen == expected(seen, sort)
 
 
 def test_the_first_direction_is_the_one_people_expect(ledger: Tracker) -> None:
@@ -77,7 +82,11 @@ def test_the_first_direction_is_the_one_people_expect(ledger: Tracker) -> None:
     assert first(SortKey.WHEN).occurred_at == max(t.occurred_at for t in _pages(ledger, TopUpSort()))
     assert (first(SortKey.AMOUNT).currency, first(SortKey.AMOUNT).amount) == ("KZT", 10000)  # largest first
     assert first(SortKey.LINE).line == CHINA  # a number before the names, then Dad before Mum
-    assert [_name(t) for t in _pages(ledger, TopUpSort(SortKey.LINE))][8:10] == ["Dad", "Dad"]
+    by_line = _pages(ledger, TopUpSort(SortKey.LINE))
+    assert [_name(t) for t in by_line][8:10] == ["Dad", "Dad"]
+    assert by_line[8].occurred_at > by_line[15].occurred_at  # each line newest first
+    reversed_lines = _pages(ledger, TopUpSort(SortKey.LINE, reverse=True))
+    assert _name(reversed_lines[0]) == "Mum" and reversed_lines[0].occurred_at > reversed_lines[7].occurred_at
     assert first(SortKey.STATUS).status is Status.CREDITED  # A to Z
 
 

@@ -92,18 +92,23 @@ def page_queries(query: Select, sort: TopUpSort, cursor: Cursor | None) -> list[
     cursor's group on the (group, time) index, then the groups after it. Split in two, each part is a range on
     one index (a single row comparison over a group from another table would walk every earlier row)."""
     group = GROUPS[sort.key]
-    beyond = operator.lt if sort.descending else operator.gt
 
-    def ordered(query: Select, columns: tuple[ColumnElement, ...]) -> Select:
-        return query.order_by(*(c.desc() if sort.descending else c for c in columns))
+    def ordered(query: Select, columns: tuple[ColumnElement, ...], descending: bool) -> Select:
+        return query.order_by(*(c.desc() if descending else c for c in columns))
+
+    def by_group_then_time(query: Select) -> Select:
+        return ordered(ordered(query, group, sort.descending), TIME, sort.newest_first)
 
     if cursor is None:
-        return [ordered(query, group + TIME)]
+        return [by_group_then_time(query)]
     same = query.where(*(c == _bind(c, v) for c, v in zip(group, cursor.group, strict=True)))
-    rest = [ordered(same.where(beyond(tuple_(*TIME), _key((cursor.occurred_at, cursor.topup_id)))), TIME)]
+    time_beyond = operator.lt if sort.newest_first else operator.gt
+    position = _key((cursor.occurred_at, cursor.topup_id))
+    rest = [ordered(same.where(time_beyond(tuple_(*TIME), position)), TIME, sort.newest_first)]
     if group:
+        group_beyond = operator.lt if sort.descending else operator.gt
         later = tuple_(*(_bind(c, v) for c, v in zip(group, cursor.group, strict=True)))
-        rest.append(ordered(query.where(beyond(tuple_(*group), later)), group + TIME))
+        rest.append(by_group_then_time(query.where(group_beyond(tuple_(*group), later))))
     return rest
 
 

@@ -137,14 +137,20 @@ class TopUpFilter:
 @dataclass(frozen=True, slots=True)
 class TopUpSort:
     """The order of a list. Each key has the direction people expect first (newest and largest first, lines and
-    statuses A to Z); `reverse` turns the whole order round, time included, so one index serves both ways."""
+    statuses A to Z); `reverse` turns it round. Within a line the newest come first either way; amounts and
+    statuses share one index with time, so there `reverse` turns time round too."""
 
     key: SortKey = SortKey.WHEN
     reverse: bool = False
 
     @property
     def descending(self) -> bool:
+        """The direction of the key's own values (of time, for `when`)."""
         return (self.key in (SortKey.WHEN, SortKey.AMOUNT)) != self.reverse
+
+    @property
+    def newest_first(self) -> bool:
+        return True if self.key is SortKey.LINE else self.descending
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,15 +7,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from textual.widgets import DirectoryTree, Input, Static
+from textual.widgets.data_table import ColumnKey
 from textual.worker import WorkerCancelled
 
 from bench.generate import write as write_bench_csv
 from tests.helpers import KCELL, add, write_file
+from tracker.records import TopUpSort
 from tracker.service import Tracker
+from tracker.vocab import SortKey
 from tui.app import TopupApp
 from tui.screens.dialogs import ConfirmDialog, VerifyDialog
 from tui.screens.form import TopUpForm
-from tui.widgets.topup_table import PAGE, TopUpTable
+from tui.widgets.topup_table import COLUMNS, PAGE, TopUpTable
 
 
 async def settle(pilot) -> None:
@@ -188,6 +191,60 @@ async def test_filter_and_page_through_ten_thousand_rows(tracker: Tracker, tmp_p
         await pilot.pause(0.4)  # the filter waits for typing to pause
         await settle(pilot)
         assert [r.reference for r in table.records.values()] == [wanted]
+
+
+def _shown_ids(table: TopUpTable) -> list[int]:
+    return [int(row.key.value or 0) for row in table.ordered_rows]
+
+
+def _service_ids(tracker: Tracker, sort: TopUpSort, rows: int) -> list[int]:
+    ids: list[int] = []
+    cursor = None
+    while len(ids) < rows:
+        page = tracker.list_topups(sort=sort, after=cursor, limit=PAGE)
+        ids += [t.id for t in page.items]
+        cursor = page.next_cursor
+    return ids[:rows]
+
+
+async def test_sort_by_clicking_a_header_or_with_s_and_page_on_in_that_order(tracker: Tracker, tmp_path: Path) -> None:
+    write_bench_csv(tmp_path / "some.csv", 3 * PAGE)
+    tracker.import_file(tmp_path / "some.csv")
+    app = TopupApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_topups(pilot)
+        assert str(table.columns[ColumnKey("when")].label) == "When ▼"
+        asked_x = sum(c.get_render_width(table) for c in table.ordered_columns[: COLUMNS.index("asked")]) + 2
+        await pilot.click(TopUpTable, offset=(asked_x, 0))
+        await settle(pilot)
+        largest = TopUpSort(SortKey.AMOUNT)
+        assert str(table.columns[ColumnKey("asked")].label) == "Asked ▼"
+        assert _shown_ids(table) == _service_ids(tracker, largest, PAGE)
+        table.move_cursor(row=PAGE - 1)  # the next page continues the same order
+        await settle(pilot)
+        assert _shown_ids(table) == _service_ids(tracker, largest, 2 * PAGE)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "200 top-ups shown, more below; largest amount first, then newest" in summary
+
+        await pilot.click(TopUpTable, offset=(asked_x, 0))  # again: the other way round
+        await settle(pilot)
+        assert str(table.columns[ColumnKey("asked")].label) == "Asked ▲"
+        smallest = table.records[str(_shown_ids(table)[0])]
+        assert smallest.amount == min(r.amount for r in table.records.values() if r.currency == smallest.currency)
+
+        await pilot.press("s")  # the next sortable column after asked
+        await settle(pilot)
+        assert _shown_ids(table) == _service_ids(tracker, TopUpSort(SortKey.STATUS), PAGE)
+        await pilot.press("S")
+        await settle(pilot)
+        assert _shown_ids(table) == _service_ids(tracker, TopUpSort(SortKey.STATUS, reverse=True), PAGE)
+        assert str(table.columns[ColumnKey("status")].label) == "Status ▼"
+
+        channel_x = sum(c.get_render_width(table) for c in table.ordered_columns[: COLUMNS.index("channel")]) + 2
+        await pilot.click(TopUpTable, offset=(channel_x, 0))
+        await settle(pilot)
+        assert any("cannot be sorted by" in n.message for n in app._notifications)
+        assert table.sort == TopUpSort(SortKey.STATUS, reverse=True)  # unchanged
 
 
 async def test_a_core_refusal_is_a_notification_not_a_traceback(tracker: Tracker, tmp_path: Path) -> None:

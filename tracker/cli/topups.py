@@ -80,7 +80,7 @@ def _describe_added(t: TopUpRecord) -> str:
     type=click.Choice(choices(SortKey)),
     default=SortKey.WHEN.value,
     show_default=True,
-    help=_("Order: when and amount largest and newest first, line and status A to Z."),
+    help=_("when: newest first; amount: largest first; line: A to Z, each newest first; status: A to Z."),
 )
 @click.option("--reverse", is_flag=True, help=_("The other way round (oldest first for when)."))
 @output_format

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual import work
@@ -16,14 +17,21 @@ from tracker.clock import month_bounds, parse_month
 from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.records import TopUpFilter, TopUpRecord
-from tracker.vocab import Channel, Source, Status
+from tracker.vocab import Channel, SortKey, Source, Status
 from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.screens.form import TopUpForm
 from tui.widgets.filter_bar import FilterBar
-from tui.widgets.topup_table import TopUpTable
+from tui.widgets.topup_table import SORTABLE, TopUpTable
 from tui.workers import ReportsWorkerErrors
 
+# How the summary line names each order: [ascending, descending].
+ORDERS = {
+    SortKey.WHEN: (_("oldest first"), _("newest first")),
+    SortKey.LINE: (_("lines A to Z, each newest first"), _("lines Z to A, each newest first")),
+    SortKey.AMOUNT: (_("smallest amount first, then oldest"), _("largest amount first, then newest")),
+    SortKey.STATUS: (_("status A to Z, then oldest"), _("status Z to A, then newest")),
+}
 DEBOUNCE = 0.1  # seconds after the last key: a query when typing pauses, not one per key
 
 
@@ -32,10 +40,12 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("a", "add", _("Add")),
         Binding("e", "edit", _("Edit")),
         Binding("d", "delete", _("Delete")),
-        Binding("u", "undo", _("Undo delete")),
+        Binding("u", "undo", _("Undo")),
         Binding("v", "verify", _("Verify")),
         Binding("r", "receipt", _("Receipt")),
         Binding("slash", "search", _("Search")),
+        Binding("s", "sort", _("Sort")),
+        Binding("S", "reverse", _("Reverse")),
     ]
 
     def __init__(self) -> None:
@@ -48,7 +58,7 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
         yield FilterBar(id="filters")
         yield TopUpTable(id="topups")
         yield Static("", id="summary")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # eleven keys: so the sort keys fit at 80 columns
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -86,11 +96,23 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_top_up_table_loaded(self, event: TopUpTable.Loaded) -> None:
         more = _(", more below") if event.more else ""
-        self.query_one("#summary", Static).update(_("{n} top-ups shown{more}").format(n=event.count, more=more))
+        order = ORDERS[self.table.sort.key][self.table.sort.descending]
+        text = _("{n} top-ups shown{more}; {order}")
+        self.query_one("#summary", Static).update(text.format(n=event.count, more=more, order=order))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
             self.app.push_screen(DetailScreen(int(event.row_key.value)))
+
+    def action_sort(self) -> None:
+        """Sort by the next sortable column (when, line, asked, status, then when again)."""
+        keys = list(SORTABLE)
+        current = next(column for column, key in SORTABLE.items() if key is self.table.sort.key)
+        self.table.sort_by(keys[(keys.index(current) + 1) % len(keys)])
+
+    def action_reverse(self) -> None:
+        table = self.table
+        table.reload(sort=replace(table.sort, reverse=not table.sort.reverse))
 
     def action_search(self) -> None:
         self.query_one("#search").focus()

@@ -15,7 +15,8 @@ from textual.worker import get_current_worker
 from tracker import formatting as fmt
 from tracker.i18n import _
 from tracker.operators import brand
-from tracker.records import Page, TopUpFilter, TopUpRecord
+from tracker.records import Page, TopUpFilter, TopUpRecord, TopUpSort
+from tracker.vocab import SortKey
 from tui.workers import ReportsWorkerErrors
 
 PAGE = 100
@@ -25,6 +26,8 @@ COLUMNS = ("when", "line", "asked", "credited", "status", "proof", "channel", "p
 TITLES = {"when": _("When"), "line": _("Line"), "asked": _("Asked"), "credited": _("Credited"),
           "status": _("Status"), "proof": _("Proof"), "channel": _("Channel"), "provider": _("Provider"),
           "ref": _("Reference"), "operator": _("Operator"), "paid": _("Paid")}  # fmt: skip
+# The columns a click on the header (or `s`) sorts by, each walking an index of its own.
+SORTABLE = {"when": SortKey.WHEN, "line": SortKey.LINE, "asked": SortKey.AMOUNT, "status": SortKey.STATUS}
 # Theme variables, so statuses follow the light and dark themes.
 STATUS_STYLES = {
     "pending": "warning",
@@ -36,7 +39,8 @@ STATUS_STYLES = {
 
 
 class TopUpTable(ReportsWorkerErrors, DataTable):
-    """Top-ups newest first; `filters` narrows them; posts `Loaded` after each page."""
+    """Top-ups in `sort`'s order (newest first at the start); `filters` narrows them; posts `Loaded` after each
+    page."""
 
     class Loaded(Message):
         def __init__(self, count: int, more: bool) -> None:
@@ -47,6 +51,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.filters = TopUpFilter()
+        self.sort = TopUpSort()
         self.records: dict[str, TopUpRecord] = {}
         self._cursor: str | None = None
         self._more = False
@@ -54,23 +59,49 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
         self._generation = 0  # bumped by every reload; a page from an older generation is dropped
 
     def on_mount(self) -> None:
-        for key in COLUMNS:
-            self.add_column(TITLES[key], key=key)
+        self._add_columns()
 
-    def reload(self, filters: TopUpFilter | None = None) -> None:
-        """Start again from the newest top-up (after a filter change or a save)."""
+    def _add_columns(self) -> None:
+        arrow = " ▼" if self.sort.descending else " ▲"
+        for key in COLUMNS:
+            sorted_here = SORTABLE.get(key) is self.sort.key
+            self.add_column(TITLES[key] + (arrow if sorted_here else ""), key=key)
+
+    def reload(self, filters: TopUpFilter | None = None, sort: TopUpSort | None = None) -> None:
+        """Start again from the first top-up in the order (after a filter or order change, or a save)."""
         if filters is not None:
             self.filters = filters
         self._cursor, self._more = None, False
         self._generation += 1
         self.records.clear()
-        self.clear()
+        if sort is not None and sort != self.sort:
+            self.sort = sort
+            self.clear(columns=True)
+            self._add_columns()
+        else:
+            self.clear()
         self._loading = True
-        self._load(self.filters, None, self._generation)
+        self._load(self.filters, self.sort, None, self._generation)
+
+    def sort_by(self, column: str) -> bool:
+        """Sort by a column, the expected way first and the other way when it is sorted by it already; False when
+        the column cannot be sorted by."""
+        key = SORTABLE.get(column)
+        if key is None:
+            return False
+        self.reload(sort=TopUpSort(key, reverse=not self.sort.reverse if key is self.sort.key else False))
+        return True
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        if not self.sort_by(str(event.column_key.value)):
+            names = ", ".join(TITLES[key] for key in SORTABLE)
+            self.notify(_("This column cannot be sorted by; these can: {names}.").format(names=names))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="topup-pages")
-    def _load(self, filters: TopUpFilter, after: str | None, generation: int) -> None:
-        page = self.app.tracker.list_topups(filters, after=after, limit=PAGE)  # type: ignore[attr-defined]
+    def _load(self, filters: TopUpFilter, sort: TopUpSort, after: str | None, generation: int) -> None:
+        tracker = self.app.tracker  # type: ignore[attr-defined]
+        page = tracker.list_topups(filters, sort=sort, after=after, limit=PAGE)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, page, after, generation)
 
@@ -87,7 +118,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self._more and not self._loading and event.cursor_row >= self.row_count - PREFETCH:
             self._loading = True
-            self._load(self.filters, self._cursor, self._generation)
+            self._load(self.filters, self.sort, self._cursor, self._generation)
 
     @property
     def current(self) -> TopUpRecord | None:
