@@ -63,6 +63,7 @@ class CheckOptions:
     stale_hours: int = 24
     expiry_days: int = 3
     limit: int | None = None  # findings built per kind, newest first; None: all of them (counts are always exact)
+    kinds: tuple[str, ...] | None = None  # only these kinds (None: all), so a caller can stop between kinds
 
 
 @dataclass(frozen=True)
@@ -123,22 +124,23 @@ def _collect(s: Session, kind: str, query: Select, o: CheckOptions, build: Calla
 
 
 def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOptions) -> CheckResult:
-    results = {
-        "amount_mismatch": _amount_mismatch(s, options),
-        "not_credited": _not_credited(s, now, options),
-        "disputed_open": _disputed_open(s, now, options),
-        "possible_double_charge": _double_charges(s, options),
-        "unusual_amount": _unusual_amounts(s, options),
-        "new_number": _new_numbers(s, now, options),
-        "missing_proof": _missing_proof(s, options),
-        "receipt_damaged": _receipt_damaged(s, store, options),
-        "receipt_reused": _receipt_reused(s, options),
-        "package_expiring": _package_expiring(s, now, options),
-        "refund_window_closing": _refund_window_closing(s, now, options),
+    o = options
+    checks: dict[str, Callable[[], Found]] = {
+        "amount_mismatch": lambda: _amount_mismatch(s, o),
+        "not_credited": lambda: _not_credited(s, now, o),
+        "disputed_open": lambda: _disputed_open(s, now, o),
+        "possible_double_charge": lambda: _double_charges(s, o),
+        "unusual_amount": lambda: _unusual_amounts(s, o),
+        "new_number": lambda: _new_numbers(s, now, o),
+        "missing_proof": lambda: _missing_proof(s, o),
+        "receipt_damaged": lambda: _receipt_damaged(s, store, o),
+        "receipt_reused": lambda: _receipt_reused(s, o),
+        "package_expiring": lambda: _package_expiring(s, now, o),
+        "refund_window_closing": lambda: _refund_window_closing(s, now, o),
     }
-    counts = {kind: results[kind][0] for kind in KINDS if results[kind][0]}
-    findings = [f for kind in KINDS for f in results[kind][1]]
-    return CheckResult(findings, counts)
+    results = {kind: checks[kind]() for kind in KINDS if o.kinds is None or kind in o.kinds}
+    counts = {kind: count for kind, (count, _found) in results.items() if count}
+    return CheckResult([f for found in results.values() for f in found[1]], counts)
 
 
 def _amount_mismatch(s: Session, o: CheckOptions) -> Found:

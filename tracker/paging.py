@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from sqlalchemy import ColumnElement, Row, Select, func, literal, or_, tuple_
+from sqlalchemy import Boolean, ColumnElement, Row, Select, String, func, literal, or_, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from tracker.errors import field_error
 from tracker.i18n import _
@@ -145,12 +147,33 @@ def filtered(query: Select, f: TopUpFilter) -> Select:
     if f.channel:
         query = query.where(TopUp.channel == f.channel.value)
     if f.text:
-        needle = f.text.strip()
-        query = query.where(
-            or_(
-                TopUp.reference.icontains(needle, autoescape=True),
-                TopUp.provider.icontains(needle, autoescape=True),
-                TopUp.note.icontains(needle, autoescape=True),
-            )
-        )
+        pattern = "%" + _escape_like(f.text.strip()) + "%"
+        query = query.where(or_(*(TextContains(c, pattern) for c in (TopUp.reference, TopUp.provider, TopUp.note))))
     return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+class TextContains(ColumnElement[bool]):
+    """`column` holds `pattern` (a LIKE pattern, `/` escaping), ignoring letter case. SQLite's LIKE ignores the
+    case of ASCII letters already, as its lower() does, so no lower() on a million rows (half the time of a text
+    search there); PostgreSQL's ILIKE."""
+
+    inherit_cache = True
+    type = Boolean()
+
+    def __init__(self, column: ColumnElement, pattern: str) -> None:
+        self.column = column
+        self.pattern = literal(pattern, String())
+
+
+@compiles(TextContains)
+def _text_contains(element: TextContains, compiler: SQLCompiler, **kw: object) -> str:
+    return f"({compiler.process(element.column, **kw)} ILIKE {compiler.process(element.pattern, **kw)} ESCAPE '/')"
+
+
+@compiles(TextContains, "sqlite")
+def _text_contains_sqlite(element: TextContains, compiler: SQLCompiler, **kw: object) -> str:
+    return f"({compiler.process(element.column, **kw)} LIKE {compiler.process(element.pattern, **kw)} ESCAPE '/')"

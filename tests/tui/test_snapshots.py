@@ -46,10 +46,12 @@ async def still(pilot) -> None:
         for widget in pilot.app.screen.query(Input):
             widget.cursor_blink = False
         await pilot.pause()
+        settled = not any(w.is_running for w in ours) and _tables_measured(pilot.app)
         frame = pilot.app.export_screenshot()
-        if frame == previous and not any(w.is_running for w in ours) and _tables_measured(pilot.app):
+        if settled and frame == previous:
             return
-        previous = frame
+        # Only frames drawn after the tables were measured count: a frame from before can match the next one.
+        previous = frame if settled else None
     raise AssertionError("the screen never stopped changing")
 
 

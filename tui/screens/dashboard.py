@@ -1,6 +1,6 @@
 """Home: this month against last month, twelve months as a chart, every line, and what needs attention.
 
-Each part fills in from its own worker, so the screen appears at once even on a million top-ups.
+The parts fill in from a worker one after another, so the screen appears at once even on a million top-ups.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.worker import get_current_worker
 
 from tracker import formatting as fmt
-from tracker.checks import CheckOptions, CheckResult
+from tracker.checks import KINDS, CheckOptions, CheckResult
 from tracker.clock import month_of
 from tracker.i18n import _
 from tracker.operators import brand
@@ -46,17 +47,37 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Fresh figures each time the dashboard is shown (Textual sends this the first time too)."""
-        self._load_report()
-        self._load_lines()
-        self._load_findings()
+        self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-report")
-    def _load_report(self) -> None:
+    def on_screen_suspend(self) -> None:
+        # Nobody is looking: the rest of the work would only slow down the screen the user went to.
+        self.workers.cancel_group(self, "dashboard")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
+    def _load(self) -> None:
+        """One part after another, each shown as it comes, on one core: the dashboard's work (seconds on a
+        million top-ups, most of it the checks) leaves the other core to the screen, and stops between parts,
+        and between kinds of finding, when the user moves on."""
+        worker = get_current_worker()
         tracker = self.app.tracker  # type: ignore[attr-defined]
         now = tracker.clock.now()
         month = month_of(now, tracker.settings.zone)
         report = tracker.report(month, month)
+        if worker.is_cancelled:
+            return
         self.app.call_from_thread(self._show_report, report)
+        lines = tracker.list_lines(limit=LINES_SHOWN, longest_idle_first=True)
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._show_lines, lines, tracker.count_lines(), now)
+        findings, counts = [], {}
+        for kind in KINDS:
+            if worker.is_cancelled:
+                return
+            part = tracker.check(CheckOptions(limit=FINDINGS_SHOWN, kinds=(kind,)))
+            findings += part.findings
+            counts.update(part.counts)
+        self.app.call_from_thread(self._show_findings, CheckResult(findings, counts))
 
     def _show_report(self, report) -> None:
         m = report.months[0]
@@ -82,12 +103,6 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
         self.query_one(SpendChart).show(*chart(report))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-lines")
-    def _load_lines(self) -> None:
-        tracker = self.app.tracker  # type: ignore[attr-defined]
-        lines = tracker.list_lines(limit=LINES_SHOWN, longest_idle_first=True)
-        self.app.call_from_thread(self._show_lines, lines, tracker.count_lines(), tracker.clock.now())
-
     def _show_lines(self, lines: list[LineRecord], total: int, now: datetime) -> None:
         """The lines longest without a top-up first: those are the ones about to lapse."""
         label = _("Lines longest without a top-up ({shown} of {total}: 3 shows them all)")
@@ -106,11 +121,6 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 fmt.when(line.last_topup_at, zone)[:10],
                 days,
             )
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-findings")
-    def _load_findings(self) -> None:
-        result = self.app.tracker.check(CheckOptions(limit=FINDINGS_SHOWN))  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show_findings, result)
 
     def _show_findings(self, result: CheckResult) -> None:
         findings = result.findings
