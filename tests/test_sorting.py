@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 import pytest
@@ -110,3 +111,17 @@ def test_a_cursor_only_continues_the_order_that_printed_it(ledger: Tracker) -> N
         ledger.list_topups(after=cursor, limit=5)
     with pytest.raises(InvalidInput, match="not a page cursor"):
         ledger.list_topups(sort=TopUpSort(SortKey.AMOUNT), after=cursor[:-3] + "%%%", limit=5)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1795500000.abc",  # an id that is not a number
+        "99999999999999999999.1",  # an instant no clock can hold
+        "1795500000.1~amount~" + base64.urlsafe_b64encode(b'["KZT", "lots"]').decode(),  # an amount as text
+        "1795500000.1~amount~" + base64.urlsafe_b64encode(b'["KZT"]').decode(),  # a value missing
+    ],
+)
+def test_a_damaged_cursor_is_refused_by_name(ledger: Tracker, typed: str) -> None:
+    with pytest.raises(InvalidInput, match="not a page cursor"):
+        ledger.list_topups(sort=TopUpSort(SortKey.AMOUNT) if "~" in typed else None, after=typed, limit=5)

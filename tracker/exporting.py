@@ -17,32 +17,31 @@ from sqlalchemy.orm import Session
 from tracker.canonical import COLUMNS, to_fields
 from tracker.formulas import neutralise
 from tracker.models import Line, Receipt, TopUp
-from tracker.paging import filtered, oldest_first
+from tracker.paging import cursor_after, filtered, page_queries
 from tracker.phones import mask as mask_number
-from tracker.records import TopUpFilter, TopUpRecord
+from tracker.records import TopUpFilter, TopUpRecord, TopUpSort
 from tracker.storage import TOPUP_ROW, row_record
 
 PAGE = 5000
+OLDEST_FIRST = TopUpSort(reverse=True)
 # Free-text columns a spreadsheet could run as a formula; structured columns (numbers, codes) are never touched.
 TEXT_COLUMNS = ("line_label", "provider", "reference", "package", "note")
 
 
 def iter_records(engine: Engine, filters: TopUpFilter) -> Iterator[TopUpRecord]:
     """Every matching top-up, oldest first, a page at a time, each page in its own short read."""
-    after = None
+    base = filtered(select(*TOPUP_ROW).join(Line, Line.id == TopUp.line_id), filters)
+    cursor = None
     while True:
-        query = filtered(select(*TOPUP_ROW).join(Line, Line.id == TopUp.line_id), filters)
-        if after is not None:
-            query = query.where(oldest_first.after(after))
-        query = query.order_by(*oldest_first.order).limit(PAGE)
+        (query,) = page_queries(base, OLDEST_FIRST, cursor)  # by time alone: one query a page
         with Session(engine) as s:
-            rows = s.execute(query).all()
+            rows = s.execute(query.limit(PAGE)).all()
             receipts = _receipts(s, [row.id for row in rows])
             page = [row_record(row, receipts.get(row.id, ())) for row in rows]
         yield from page
         if len(page) < PAGE:
             return
-        after = (page[-1].occurred_at, page[-1].id)
+        cursor = cursor_after(rows[-1], OLDEST_FIRST)
 
 
 def _receipts(s: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:

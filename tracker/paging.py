@@ -11,7 +11,6 @@ import json
 import operator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 from sqlalchemy import Boolean, ColumnElement, Row, Select, String, func, literal, or_, tuple_
 from sqlalchemy.ext.compiler import compiles
@@ -66,16 +65,25 @@ def decode_cursor(text: str, sort: TopUpSort) -> Cursor:
         seconds, topup_id = place.split(".")
         padded = group_text + "=" * (-len(group_text) % 4)
         group = tuple(json.loads(base64.urlsafe_b64decode(padded))) if group_text else ()
-        when = datetime.fromtimestamp(int(seconds), UTC)
-        reverse = key.endswith("-reversed")
-        printed_by = TopUpSort(SortKey(key.removesuffix("-reversed")), reverse)
-    except (ValueError, TypeError):
+        cursor = Cursor(
+            TopUpSort(SortKey(key.removesuffix("-reversed")), key.endswith("-reversed")),
+            group,
+            datetime.fromtimestamp(int(seconds), UTC),
+            int(topup_id),
+        )
+    except (ValueError, TypeError, OverflowError, OSError):  # OverflowError, OSError: an instant out of range
         raise field_error("after", text, _("not a page cursor"), _("use the cursor a page gave")) from None
-    if printed_by != sort or len(group) != len(GROUPS[sort.key]):
+    if cursor.sort != sort:
         raise field_error(
             "after", text, _("this cursor belongs to a list in another order"), _("use the same --sort as that list")
         )
-    return Cursor(sort, group, when, int(topup_id))
+    columns = GROUPS[sort.key]
+    fits = len(group) == len(columns) and all(
+        isinstance(v, c.type.python_type) for c, v in zip(columns, group, strict=True)
+    )
+    if not fits:
+        raise field_error("after", text, _("not a page cursor"), _("use the cursor a page gave"))
+    return cursor
 
 
 def cursor_after(row: Row, sort: TopUpSort) -> Cursor:
@@ -121,14 +129,6 @@ def _bind(column: ColumnElement, value: object) -> ColumnElement:
 def _key(cursor: tuple[datetime, int]) -> ColumnElement:
     # The binds carry the columns' types, so SQLite compares the same stored form.
     return tuple_(literal(cursor[0], TopUp.occurred_at.type), literal(cursor[1], TopUp.id.type))
-
-
-def _after(cursor: tuple[datetime, int]) -> ColumnElement[bool]:
-    return tuple_(*TIME) > _key(cursor)
-
-
-# Exports stream oldest first.
-oldest_first = SimpleNamespace(order=TIME, after=_after)
 
 
 def filtered(query: Select, f: TopUpFilter) -> Select:

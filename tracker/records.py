@@ -150,7 +150,7 @@ class TopUpSort:
 
     @property
     def newest_first(self) -> bool:
-        return True if self.key is SortKey.LINE else self.descending
+        return self.key is SortKey.LINE or self.descending
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,10 +102,6 @@ def label(value: StrEnum) -> str:
         RefKind.OTHER: _("other"),
         SimKind.SIM: _("SIM"),
         SimKind.ESIM: _("eSIM"),
-        SortKey.WHEN: _("when"),
-        SortKey.LINE: _("line"),
-        SortKey.AMOUNT: _("amount"),
-        SortKey.STATUS: _("status"),
     }
     return labels.get(value, str(value))
 

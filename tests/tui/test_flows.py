@@ -244,7 +244,7 @@ async def test_sort_by_clicking_a_header_or_with_s_and_page_on_in_that_order(tra
         await pilot.click(TopUpTable, offset=(channel_x, 0))
         await settle(pilot)
         assert any("cannot be sorted by" in n.message for n in app._notifications)
-        assert table.sort == TopUpSort(SortKey.STATUS, reverse=True)  # unchanged
+        assert table.order == TopUpSort(SortKey.STATUS, reverse=True)  # unchanged
 
 
 async def test_a_core_refusal_is_a_notification_not_a_traceback(tracker: Tracker, tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from textual import work
@@ -22,7 +21,7 @@ from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.screens.form import TopUpForm
 from tui.widgets.filter_bar import FilterBar
-from tui.widgets.topup_table import SORTABLE, TopUpTable
+from tui.widgets.topup_table import TopUpTable
 from tui.workers import ReportsWorkerErrors
 
 # How the summary line names each order: [ascending, descending].
@@ -96,7 +95,7 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_top_up_table_loaded(self, event: TopUpTable.Loaded) -> None:
         more = _(", more below") if event.more else ""
-        order = ORDERS[self.table.sort.key][self.table.sort.descending]
+        order = ORDERS[self.table.order.key][self.table.order.descending]
         text = _("{n} top-ups shown{more}; {order}")
         self.query_one("#summary", Static).update(text.format(n=event.count, more=more, order=order))
 
@@ -105,14 +104,10 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
             self.app.push_screen(DetailScreen(int(event.row_key.value)))
 
     def action_sort(self) -> None:
-        """Sort by the next sortable column (when, line, asked, status, then when again)."""
-        keys = list(SORTABLE)
-        current = next(column for column, key in SORTABLE.items() if key is self.table.sort.key)
-        self.table.sort_by(keys[(keys.index(current) + 1) % len(keys)])
+        self.table.order_by_next()
 
     def action_reverse(self) -> None:
-        table = self.table
-        table.reload(sort=replace(table.sort, reverse=not table.sort.reverse))
+        self.table.reverse_order()
 
     def action_search(self) -> None:
         self.query_one("#search").focus()

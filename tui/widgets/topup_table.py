@@ -6,6 +6,8 @@ cursor comes near the end, so scrolling a million-row database stays smooth.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import work
 from textual.message import Message
@@ -39,7 +41,7 @@ STATUS_STYLES = {
 
 
 class TopUpTable(ReportsWorkerErrors, DataTable):
-    """Top-ups in `sort`'s order (newest first at the start); `filters` narrows them; posts `Loaded` after each
+    """Top-ups in `order` (newest first at the start); `filters` narrows them; posts `Loaded` after each
     page."""
 
     class Loaded(Message):
@@ -51,7 +53,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.filters = TopUpFilter()
-        self.sort = TopUpSort()
+        self.order = TopUpSort()
         self.records: dict[str, TopUpRecord] = {}
         self._cursor: str | None = None
         self._more = False
@@ -62,39 +64,48 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
         self._add_columns()
 
     def _add_columns(self) -> None:
-        arrow = " ▼" if self.sort.descending else " ▲"
+        arrow = " ▼" if self.order.descending else " ▲"
         for key in COLUMNS:
-            sorted_here = SORTABLE.get(key) is self.sort.key
+            sorted_here = SORTABLE.get(key) is self.order.key
             self.add_column(TITLES[key] + (arrow if sorted_here else ""), key=key)
 
-    def reload(self, filters: TopUpFilter | None = None, sort: TopUpSort | None = None) -> None:
+    def reload(self, filters: TopUpFilter | None = None, order: TopUpSort | None = None) -> None:
         """Start again from the first top-up in the order (after a filter or order change, or a save)."""
         if filters is not None:
             self.filters = filters
         self._cursor, self._more = None, False
         self._generation += 1
         self.records.clear()
-        if sort is not None and sort != self.sort:
-            self.sort = sort
+        if order is not None and order != self.order:
+            self.order = order
             self.clear(columns=True)
             self._add_columns()
         else:
             self.clear()
         self._loading = True
-        self._load(self.filters, self.sort, None, self._generation)
+        self._load(self.filters, self.order, None, self._generation)
 
-    def sort_by(self, column: str) -> bool:
+    def order_by(self, column: str) -> bool:
         """Sort by a column, the expected way first and the other way when it is sorted by it already; False when
         the column cannot be sorted by."""
         key = SORTABLE.get(column)
         if key is None:
             return False
-        self.reload(sort=TopUpSort(key, reverse=not self.sort.reverse if key is self.sort.key else False))
+        self.reload(order=TopUpSort(key, reverse=key is self.order.key and not self.order.reverse))
         return True
+
+    def order_by_next(self) -> None:
+        """Sort by the next sortable column (when, line, asked, status, then when again)."""
+        columns = list(SORTABLE)
+        current = next(column for column, key in SORTABLE.items() if key is self.order.key)
+        self.order_by(columns[(columns.index(current) + 1) % len(columns)])
+
+    def reverse_order(self) -> None:
+        self.reload(order=replace(self.order, reverse=not self.order.reverse))
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
-        if not self.sort_by(str(event.column_key.value)):
+        if not self.order_by(str(event.column_key.value)):
             names = ", ".join(TITLES[key] for key in SORTABLE)
             self.notify(_("This column cannot be sorted by; these can: {names}.").format(names=names))
 
@@ -118,7 +129,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self._more and not self._loading and event.cursor_row >= self.row_count - PREFETCH:
             self._loading = True
-            self._load(self.filters, self.sort, self._cursor, self._generation)
+            self._load(self.filters, self.order, self._cursor, self._generation)
 
     @property
     def current(self) -> TopUpRecord | None:
