@@ -63,6 +63,36 @@ def test_exact_totals_per_currency_in_local_months(tracker: Tracker) -> None:
     assert m.vs_previous == {"KZT": Decimal("21.200"), "CNY": None}  # October: 500 KZT only
 
 
+def test_channels_providers_and_lines_are_broken_down_by_spending_only(tracker: Tracker) -> None:
+    crafted(tracker)
+    add(tracker, amount="600", occurred_at="2026-11-14 12:00", channel="atm", credited_amount="600")  # no provider
+    add(tracker, line=BEELINE, amount="900", occurred_at="2026-11-15 12:00", channel="atm", status="failed")
+    (m,) = tracker.report(NOV, NOV).months
+    channels = {b.key: (b.count, b.spent) for b in m.breakdowns["channel"]}
+    assert channels == {
+        "bank_app": (3, {"KZT": Decimal("6000.00")}),  # 2000 + 1000 pending + 3000 disputed; failed one left out
+        "atm": (1, {"KZT": Decimal("600.00")}),
+        "terminal": (1, {"KZT": Decimal("5100.00")}),
+        "third_party": (1, {"CNY": Decimal("71.00")}),
+    }
+    assert {b.key: b.count for b in m.breakdowns["provider"]}["(none)"] == 1
+    lines = [(b.count, b.spent) for b in m.breakdowns["line"]]
+    assert lines == [(5, {"KZT": Decimal("11700.00")}), (1, {"CNY": Decimal("71.00")})]  # most top-ups first
+
+
+def test_the_twelve_month_average_counts_months_before_the_report(tracker: Tracker) -> None:
+    add(tracker, amount="1200", occurred_at="2025-12-15 12:00", credited_amount="1200")
+    add(tracker, amount="2400", occurred_at="2026-10-15 12:00", credited_amount="2400")
+    add(tracker, amount="300", occurred_at="2026-11-15 12:00", credited_amount="300")
+    add(tracker, amount="9999", occurred_at="2025-10-15 12:00", credited_amount="9999")  # 13 months back: outside
+    report = tracker.report(NOV, NOV)
+    (m,) = report.months
+    assert m.vs_average == {"KZT": Decimal("0.000")}  # (1200 + 2400) / 12 = 300
+    assert m.vs_previous == {"KZT": Decimal("-0.875")}
+    assert report.history[date(2025, 12, 1)] == {"KZT": Decimal("1200.00")}
+    assert list(report.history) == sorted(report.history)
+
+
 def test_the_month_of_the_zone_change(tracker: Tracker) -> None:
     add(tracker, amount="100", occurred_at="2024-02-01T00:30+06:00")  # first minutes of February, at +06
     add(tracker, amount="200", occurred_at="2024-02-29T23:30+05:00")  # the repeated hour, second time: February

@@ -85,7 +85,7 @@ def to_minor(amount: Decimal, currency: str) -> int:
 def from_minor(minor: int, currency: str) -> Decimal:
     """The exact Decimal for stored minor units, with the currency's number of decimals."""
     digits = precision(currency)
-    return Decimal(minor).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
+    return Decimal(minor).scaleb(-digits)  # the coefficient is kept: 200000 KZT minor is 2000.00, 0 is 0.00
 
 
 def plain(amount: Decimal, currency: str) -> str:

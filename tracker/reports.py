@@ -75,19 +75,25 @@ class Report:
 def build_report(
     engine: Engine, zone: ZoneInfo, first: date, last: date, *, line: str | None = None, base: str | None = None
 ) -> Report:
-    """The report for the months first..last (local), with twelve earlier months for comparisons and the chart."""
+    """The report for the months first..last (local), with twelve earlier months for comparisons and the chart.
+
+    Three grouped queries, each one pass over its index range: everything about the shown months by status,
+    currency, channel and provider (the totals and two breakdowns); the shown months' spending by line (the line
+    and operator breakdowns); and only the spending of the twelve months before, for the comparisons."""
     months = months_between(first, last)
     context = months_between(first - relativedelta(months=12), last)
     spans = {m: month_bounds(m, zone) for m in context}
+    shown = {m: spans[m] for m in months}
     with Session(engine) as s:
-        totals = _totals(s, spans, line)
-        # Breakdowns only for the months shown: the twelve earlier ones serve the comparisons, which use totals.
-        shown = {m: spans[m] for m in months}
-        parts = {d: dict(tuple(_breakdown(s, shown, d, line).groupby("month"))) for d in DIMENSIONS if months}
-    reports = [_month(m, totals, parts, spans) for m in months]
+        totals = _totals(s, shown, line)
+        by_line = _by_line(s, shown, line)
+        earlier = _earlier_spending(s, {m: spans[m] for m in context if m not in shown}, line)
+    parts = _parts(totals, by_line)
+    reports = [_month(m, totals, parts) for m in months]
     total = _sum_months(first, reports)
-    _compare(reports, totals)
-    report = Report(zone.key, reports, total, base, history=_spent_by_month(totals))
+    history = dict(sorted((earlier | _spent_by_month(totals)).items()))
+    _compare(reports, history)
+    report = Report(zone.key, reports, total, base, history=history)
     if base:
         with Session(engine) as s:
             convert(s, report, spans, base)
@@ -113,6 +119,9 @@ def _scope(query, spans: dict[date, tuple], line: str | None):
 
 SPENT_CUR = func.coalesce(TopUp.paid_currency, TopUp.currency)
 SPENT_MINOR = func.coalesce(TopUp.paid_minor, TopUp.amount_minor) + func.coalesce(TopUp.fee_minor, 0)
+TOTAL_COLUMNS = ["month", "status", "spent_cur", "asked_cur", "channel", "provider", "n", "spent", "fees", "asked",
+                 "credited", "short", "with_ref", "with_receipt", "verified"]  # fmt: skip
+SUMMED = TOTAL_COLUMNS[6:]
 
 
 def _flag(condition) -> object:
@@ -120,16 +129,18 @@ def _flag(condition) -> object:
 
 
 def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFrame:
+    """The shown months grouped finely enough for every total and the channel and provider breakdowns."""
     import pandas as pd
 
-    month = _bucket(spans)
     short = case((TopUp.credited_minor.is_not(None), TopUp.amount_minor - TopUp.credited_minor), else_=0)
     has_receipt = exists().where(Receipt.topup_id == TopUp.id)
     query = select(
-        month,
+        _bucket(spans),
         TopUp.status,
         SPENT_CUR.label("spent_cur"),
         TopUp.currency.label("asked_cur"),
+        TopUp.channel,
+        TopUp.provider,
         func.count().label("n"),
         func.sum(SPENT_MINOR).label("spent"),
         func.sum(func.coalesce(TopUp.fee_minor, 0)).label("fees"),
@@ -139,46 +150,64 @@ def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFr
         _flag(TopUp.reference.is_not(None)).label("with_ref"),
         _flag(has_receipt).label("with_receipt"),
         _flag(TopUp.verified_at.is_not(None)).label("verified"),
-    ).group_by("month", TopUp.status, "spent_cur", "asked_cur")
-    rows = s.execute(_scope(query, spans, line)).all()
-    columns = [
-        "month",
-        "status",
-        "spent_cur",
-        "asked_cur",
-        "n",
-        "spent",
-        "fees",
-        "asked",
-        "credited",
-        "short",
-        "with_ref",
-        "with_receipt",
-        "verified",
-    ]
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
-    return frame.astype({c: "int64" for c in columns[4:]}) if len(frame) else frame
+    ).group_by("month", TopUp.status, "spent_cur", "asked_cur", TopUp.channel, TopUp.provider)
+    rows = s.execute(_scope(query, spans, line)).all() if spans else []
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=TOTAL_COLUMNS)
+    return frame.astype({c: "int64" for c in SUMMED}) if len(frame) else frame
 
 
-def _breakdown(s: Session, spans: dict[date, tuple], dimension: str, line: str | None) -> pd.DataFrame:
-    import pandas as pd
-
-    keys = {
-        "line": (Line.label, Line.number),
-        "operator": (Line.operator,),
-        "channel": (TopUp.channel,),
-        "provider": (TopUp.provider,),
-    }[dimension]
-    month = _bucket(spans)
+def _by_line(s: Session, spans: dict[date, tuple], line: str | None) -> list[tuple[str, str, str, str, int, int]]:
+    """(month, line key, operator key, currency, count, spent) of the spending top-ups, grouped by line id in SQL;
+    the lines' names are looked up once each rather than grouped by with every top-up."""
+    if not spans:
+        return []
     query = (
-        select(month, *keys, SPENT_CUR.label("cur"), func.count().label("n"), func.sum(SPENT_MINOR).label("spent"))
-        .join(Line, Line.id == TopUp.line_id)
+        select(_bucket(spans), TopUp.line_id, SPENT_CUR.label("cur"), func.count(), func.sum(SPENT_MINOR))
         .where(TopUp.status.in_(SPENDING))
-        .group_by("month", *keys, "cur")
+        .group_by("month", TopUp.line_id, "cur")
     )
     rows = s.execute(_scope(query, spans, line)).all()
-    records = [(r[0], _key(dimension, r[1:-3]), r[-3], int(r[-2]), int(r[-1])) for r in rows]
-    return pd.DataFrame(records, columns=["month", "key", "cur", "n", "spent"])
+    ids = {r[1] for r in rows}
+    names = {
+        line_id: (_key("line", (label, number)), _key("operator", (operator,)))
+        for line_id, label, number, operator in s.execute(select(Line.id, Line.label, Line.number, Line.operator))
+        if line_id in ids
+    }
+    return [(month, *names[line_id], cur, int(n), int(minor)) for month, line_id, cur, n, minor in rows]
+
+
+def _earlier_spending(s: Session, spans: dict[date, tuple], line: str | None) -> dict[date, dict[str, Decimal]]:
+    """Only what the comparisons need of the months before the report: spending per month and currency."""
+    if not spans:
+        return {}
+    query = (
+        select(_bucket(spans), SPENT_CUR.label("cur"), func.sum(SPENT_MINOR))
+        .where(TopUp.status.in_(SPENDING))
+        .group_by("month", "cur")
+    )
+    found: dict[date, dict[str, Decimal]] = {}
+    for label, cur, minor in s.execute(_scope(query, spans, line)):
+        found.setdefault(_month_of(label), {})[cur] = from_minor(int(minor), cur)
+    return found
+
+
+def _parts(totals: pd.DataFrame, by_line: list[tuple]) -> dict[str, dict[str, list[tuple[str, str, int, int]]]]:
+    """Per dimension and month label, (key, currency, count, spent) rows, not yet added up per key."""
+    parts: dict[str, dict[str, list]] = {d: defaultdict(list) for d in DIMENSIONS}
+    for month, line_key, operator_key, cur, n, minor in by_line:
+        parts["line"][month].append((line_key, cur, n, minor))
+        parts["operator"][month].append((operator_key, cur, n, minor))
+    if len(totals):
+        spending = totals[totals["status"].isin(SPENDING)]
+        for dimension in ("channel", "provider"):
+            grouped = spending.groupby(["month", dimension, "spent_cur"], dropna=False)[["n", "spent"]].sum()
+            for (month, key, cur), n, minor in zip(grouped.index, grouped["n"], grouped["spent"], strict=True):
+                parts[dimension][month].append((_key(dimension, (None if _missing(key) else key,)), cur, n, minor))
+    return parts
+
+
+def _missing(value: object) -> bool:
+    return value is None or value != value  # pandas turns a NULL group key into NaN
 
 
 def _key(dimension: str, values: tuple) -> str:
@@ -197,7 +226,7 @@ def _money(frame: pd.DataFrame, column: str, currency_column: str) -> dict[str, 
     return {cur: from_minor(int(v), cur) for cur, v in sorted(sums.items()) if int(v) or column == "spent"}
 
 
-def _month(month: date, totals: pd.DataFrame, parts: dict[str, pd.DataFrame], spans: dict) -> MonthReport:
+def _month(month: date, totals: pd.DataFrame, parts: dict[str, dict[str, list]]) -> MonthReport:
     label = month.strftime("%Y-%m")
     rows = totals[totals["month"] == label] if len(totals) else totals
     spending = rows[rows["status"].isin(SPENDING)] if len(rows) else rows
@@ -219,7 +248,7 @@ def _month(month: date, totals: pd.DataFrame, parts: dict[str, pd.DataFrame], sp
         if len(apart):
             report.apart[status] = (int(apart["n"].sum()), _money(apart, "spent", "spent_cur"))
     for dimension, by_month in parts.items():
-        report.breakdowns[dimension] = _entries(by_month.get(label))
+        report.breakdowns[dimension] = _entries(by_month.get(label, []))
     return report
 
 
@@ -238,14 +267,12 @@ def _share(part: int, whole: Decimal) -> Decimal | None:
     return (Decimal(part) / whole).quantize(Decimal("0.001")) if whole else None
 
 
-def _entries(frame: pd.DataFrame | None) -> list[Breakdown]:
+def _entries(rows: list[tuple[str, str, int, int]]) -> list[Breakdown]:
     """One month's rows, already grouped by SQL per key and currency: a plain loop, not a groupby per key (a
     reseller's month has thousands of lines)."""
-    if frame is None or frame.empty:
-        return []
     counts: dict[str, int] = defaultdict(int)
     spent: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for key, cur, n, minor in zip(frame["key"], frame["cur"], frame["n"], frame["spent"], strict=True):
+    for key, cur, n, minor in rows:
         counts[key] += int(n)
         spent[key][cur] += int(minor)
     found = [
@@ -289,14 +316,16 @@ def _spent_by_month(totals: pd.DataFrame) -> dict[date, dict[str, Decimal]]:
         return found
     spending = totals[totals["status"].isin(SPENDING)]
     for (label, cur), v in spending.groupby(["month", "spent_cur"])["spent"].sum().items():
-        month = date(int(label[:4]), int(label[5:7]), 1)
-        found.setdefault(month, {})[cur] = from_minor(int(v), cur)
+        found.setdefault(_month_of(label), {})[cur] = from_minor(int(v), cur)
     return found
 
 
-def _compare(reports: list[MonthReport], totals: pd.DataFrame) -> None:
+def _month_of(label: str) -> date:
+    return date(int(label[:4]), int(label[5:7]), 1)
+
+
+def _compare(reports: list[MonthReport], history: dict[date, dict[str, Decimal]]) -> None:
     """Change against the previous month and against the average of the twelve months before."""
-    history = _spent_by_month(totals)
     for r in reports:
         previous = history.get(r.month - relativedelta(months=1), {})
         before = [history.get(r.month - relativedelta(months=k), {}) for k in range(1, 13)]
