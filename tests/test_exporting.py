@@ -18,12 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import NOW
-from tests.helpers import add, write_file
+from tests.helpers import BEELINE, add, write_file
 from tracker import db
 from tracker.clock import Clock
 from tracker.errors import Cancelled
+from tracker.export_rows import iter_cells
+from tracker.exporting import record_cells
 from tracker.formulas import neutralise, unescape
-from tracker.records import NewTopUp
+from tracker.records import NewTopUp, TopUpFilter, TopUpSort
 from tracker.service import Tracker
 from tracker.settings import load_settings, sqlite_url
 from tracker.vocab import Channel, RefKind, Source, Status
@@ -97,6 +99,34 @@ def test_export_import_export_is_byte_identical(templates: dict[str, str | None]
     assert again == exported
 
 
+def test_export_writes_each_top_up_as_list_csv_formats_its_record(
+    tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`topup export` formats stored rows directly, `topup list --csv` formats records: the same text, every
+    column, across pages, the zone change, zero-decimal and foreign currencies, formula text and receipts."""
+    tracker.add_line(BEELINE, {"label": "+shop till", "operator": "izi", "kind": "esim"})
+    add(tracker, occurred_at="2024-02-29T23:30+06:00", amount="1500.5", credited_amount="0", status="credited")
+    add(tracker, occurred_at="2024-03-01T00:30+05:00", amount="3000", paid_amount="1250", paid_currency="JPY",
+        fee="30", channel="third_party", provider="=cmd", reference="R-1", reference_kind="transaction",
+        verified_at="2024-03-02 08:00", verified_by="sms", package="'Unlimited 30", expires_at="2024-04-01",
+        refund_until="2024-03-15", note="-watch\r\nthis")  # fmt: skip
+    add(tracker, line=BEELINE, occurred_at="2026-11-03 10:00", amount="700", paid_amount="10.25",
+        paid_currency="USD", fee="0.75", status="disputed",
+        receipts=(write_file(tmp_path / "a.png", b"a"), write_file(tmp_path / "b.pdf", b"b")))  # fmt: skip
+    add(tracker, occurred_at="2026-11-03 10:00", amount="900", status="failed")  # same instant: id decides
+    gone = add(tracker, occurred_at="2026-11-04 10:00", amount="50")
+    tracker.delete_topup(gone.id, source=Source.CLI)
+    records = tracker.list_topups(sort=TopUpSort(reverse=True), limit=100).items  # oldest first, as exported
+    # Pages of 2: the last one comes back empty; of 3: the second page starts inside the tie of the same instant.
+    for page, mask in ((2, False), (3, False), (2, True)):
+        monkeypatch.setattr("tracker.export_rows.PAGE", page)
+        expected = [record_cells(r, tracker.settings.zone, mask=mask) for r in records]
+        cells = list(iter_cells(tracker.engine, TopUpFilter(), tracker.settings.zone, mask=mask))
+        assert cells == expected
+    assert len(cells) == 4 and cells[1][10:13] == ["1250", "JPY", "30"]
+    assert cells[2][-1].count(";") == 1  # two receipts, in the order they were attached
+
+
 def test_formula_cells_are_neutralised_and_imported_back_exactly(tracker: Tracker, tmp_path: Path) -> None:
     for text in ("=SUM(A1)", "+7 is not a number here", "-minus", "@handle", "\ttab", "'=already quoted", "plain"):
         assert unescape(neutralise(text)) == text
@@ -126,11 +156,12 @@ def test_mask_hides_the_middle_digits(tracker: Tracker) -> None:
 def test_export_filters_like_list(tracker: Tracker) -> None:
     add(tracker, occurred_at="2026-10-31 23:30", reference="OCT")
     add(tracker, occurred_at="2026-11-01 00:30", reference="NOV")
-    from tracker.records import TopUpFilter
-
+    add(tracker, line=BEELINE, occurred_at="2026-11-02 00:30", reference="BEE")
     start = datetime(2026, 10, 31, 19, 0, tzinfo=UTC)
     rows = list(csv.DictReader(io.StringIO(export_text(tracker, filters=TopUpFilter(start=start)))))
-    assert [r["reference"] for r in rows] == ["NOV"]
+    assert [r["reference"] for r in rows] == ["NOV", "BEE"]
+    rows = list(csv.DictReader(io.StringIO(export_text(tracker, filters=TopUpFilter(line="8 705 123 45 67")))))
+    assert [(r["reference"], r["line"]) for r in rows] == [("BEE", BEELINE)]
 
 
 def test_a_bundle_carries_the_receipts_and_imports_back_verified(
@@ -184,7 +215,7 @@ def test_a_stopped_export_leaves_the_earlier_file_whole_and_no_partial_one(
     for day in ("2026-11-01 10:00", "2026-11-02 10:00", "2026-11-03 10:00"):
         add(tracker, occurred_at=day, reference=day)
     target = write_file(tmp_path / "out" / "topups.csv", b"last month's export\r\n")
-    monkeypatch.setattr("tracker.exporting.PAGE", 2)  # progress after every second row
+    monkeypatch.setattr("tracker.exporting.PROGRESS_EVERY", 2)  # progress after every second row
 
     def stop(done: int, _total: int) -> None:
         raise Cancelled("export stopped")

@@ -14,38 +14,30 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import InvalidInput
-from tracker.exporting import write_csv
+from tracker.exporting import receipt_shas, write_rows
 from tracker.i18n import _
 from tracker.models import Receipt
 from tracker.receipts import ReceiptStore, sha256_of
-from tracker.records import TopUpRecord
 
 CSV_NAME = "topups.csv"
 MANIFEST = "manifest.json"
 
 
-def write_bundle(path: Path, records: Iterator[TopUpRecord], engine: Engine, store: ReceiptStore, zone: ZoneInfo,
-                 *, mask: bool = False, progress=None) -> tuple[int, int]:  # fmt: skip
-    """Write the bundle; returns (top-ups, receipt files)."""
+def write_bundle(path: Path, rows: Iterator[list[str]], engine: Engine, store: ReceiptStore, *,
+                 progress=None) -> tuple[int, int]:  # fmt: skip
+    """Write the bundle of canonical CSV rows and the receipts they name; returns (top-ups, receipt files)."""
     shas: dict[str, None] = {}
-
-    def remember(rows: Iterator[TopUpRecord]) -> Iterator[TopUpRecord]:
-        for record in rows:
-            shas.update(dict.fromkeys(record.receipts))
-            yield record
-
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         digest = hashlib.sha256()
         with bundle.open(CSV_NAME, "w") as raw:
             hashing = _HashingWriter(raw, digest)
             text = io.TextIOWrapper(hashing, encoding="utf-8", newline="")
-            count = write_csv(remember(records), text, zone, mask=mask, progress=progress)
+            count = write_rows(receipt_shas(rows, shas), text, progress=progress)
             text.flush()
             text.detach()
         files = _receipt_entries(engine, list(shas))

@@ -11,9 +11,12 @@ import re
 
 _DANGEROUS = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+_FIRST = frozenset("'=+-@\t\r")
 
 
 def neutralise(text: str) -> str:
+    if text[:1] not in _FIRST:  # most cells: one set lookup instead of a pattern match
+        return text
     return "'" + text if _DANGEROUS.match(text) else text
 
 

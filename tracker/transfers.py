@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.bundles import is_bundle, opened_bundle, write_bundle
 from tracker.errors import Conflict, InvalidInput, NotFound, StorageError
-from tracker.exporting import iter_records, write_csv
+from tracker.export_rows import iter_cells
+from tracker.exporting import write_rows
 from tracker.i18n import _
 from tracker.importing import Importer, ImportOptions, ImportReport, Progress
 from tracker.models import History, ImportBatch, TopUp
@@ -135,17 +136,14 @@ class Transfers:
     def export_csv(
         self: Tracker, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> int:
-        return write_csv(
-            iter_records(self.engine, filters or TopUpFilter()), out, self.settings.zone, mask=mask, progress=progress
-        )
+        cells = iter_cells(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
+        return write_rows(cells, out, progress=progress)
 
     def export_bundle(
         self: Tracker, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> tuple[int, int]:
-        records = iter_records(self.engine, filters or TopUpFilter())
-        return write_bundle(
-            Path(path), records, self.engine, self.store, self.settings.zone, mask=mask, progress=progress
-        )
+        cells = iter_cells(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
+        return write_bundle(Path(path), cells, self.engine, self.store, progress=progress)
 
     def export_file(
         self: Tracker,

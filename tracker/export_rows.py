@@ -1,0 +1,158 @@
+"""Stored top-ups straight to their canonical CSV cells: the export of a million rows.
+
+`canonical.to_fields` formats a `TopUpRecord`, and building that record (Decimals, enums, UUID and datetime
+objects, then text again) for every row cost an export four times the query. Here the driver's own values
+(minor units, epoch seconds or timestamps, UUID bytes) become the same text directly. `tests/test_exporting.py`
+holds both paths to the same output, row for row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, exists, select, type_coerce
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
+
+from tracker.formulas import neutralise
+from tracker.models import Line, Receipt, TopUp
+from tracker.money import precision
+from tracker.operators import brand
+from tracker.paging import Cursor, filtered, page_queries
+from tracker.phones import mask as mask_number
+from tracker.records import TopUpFilter, TopUpSort
+
+PAGE = 5000
+OLDEST_FIRST = TopUpSort(reverse=True)
+
+# As the driver returns them: no per-value conversion to Python objects that would only be turned back to text.
+_STORED = (
+    TopUp.id, TopUp.uid, TopUp.line_id, TopUp.occurred_at, TopUp.amount_minor, TopUp.currency, TopUp.paid_minor,
+    TopUp.paid_currency, TopUp.fee_minor, TopUp.credited_minor, TopUp.channel, TopUp.provider, TopUp.reference,
+    TopUp.reference_kind, TopUp.status, TopUp.verified_at, TopUp.verified_by, TopUp.package, TopUp.expires_at,
+    TopUp.refund_until, TopUp.note,
+)  # fmt: skip
+RAW_COLUMNS = (
+    *(type_coerce(c, NullType()).label(c.name) for c in _STORED),
+    # Most top-ups have no receipt file: ask for hashes only for those that do, not for every id of the page.
+    exists().where(Receipt.topup_id == TopUp.id).label("has_receipts"),
+)
+
+
+def iter_cells(engine: Engine, filters: TopUpFilter, zone: ZoneInfo, *, mask: bool = False) -> Iterator[list[str]]:
+    """The canonical cells (`canonical.COLUMNS`) of every matching top-up, oldest first, a page per short read."""
+    base = select(*RAW_COLUMNS).select_from(TopUp)
+    if filters.line:  # the only filter on the line's columns; otherwise lines come from the dictionary below
+        base = base.join(Line, Line.id == TopUp.line_id)
+    base = filtered(base, filters)
+    with Session(engine) as s:
+        lines = _lines(s, mask)
+    local = LocalTime(zone)
+    cursor = None
+    while True:
+        (query,) = page_queries(base, OLDEST_FIRST, cursor)
+        with engine.connect() as connection:  # Core rows: the ORM session adds nothing to a plain select
+            rows = connection.execute(query.limit(PAGE)).all()
+            receipts = _receipts(connection, [row[0] for row in rows if row[-1]])
+        for row in rows:
+            yield _cells(row, lines[row[2]], local, receipts.get(row[0], ""))
+        if len(rows) < PAGE:
+            return
+        last = rows[-1]
+        cursor = Cursor(OLDEST_FIRST, (), _instant(last[3]), last[0])
+
+
+def _cells(row: tuple, line: tuple[str, str, str, str], local: LocalTime, receipts: str) -> list[str]:
+    (_id, uid, _line_id, occurred, amount, currency, paid, paid_currency, fee, credited, channel, provider,
+     reference, ref_kind, status, verified_at, verified_by, package, expires, refund_until, note, _) = row  # fmt: skip
+    number, label, operator, kind = line
+    return [
+        _uid_text(uid),
+        local(occurred),
+        number,
+        label,
+        operator,
+        kind,
+        channel,
+        neutralise(provider) if provider else "",
+        minor_text(amount, currency),
+        currency,
+        minor_text(paid, paid_currency),
+        paid_currency or "",
+        minor_text(fee, paid_currency or currency),
+        minor_text(credited, currency),
+        neutralise(reference) if reference else "",
+        ref_kind or "",
+        status,
+        local(verified_at),
+        verified_by or "",
+        neutralise(package) if package else "",
+        local(expires),
+        local(refund_until),
+        neutralise(note) if note else "",
+        receipts,
+    ]
+
+
+def _lines(s: Session, mask: bool) -> dict[int, tuple[str, str, str, str]]:
+    """Every line's number, label, operator and kind as text: a few thousand lines, looked up per row."""
+    found = {}
+    for line_id, number, label, operator, kind in s.execute(
+        select(Line.id, Line.number, Line.label, Line.operator, Line.kind)
+    ):
+        shown = mask_number(number) if mask else number
+        found[line_id] = (shown, neutralise(label) if label else "", brand(operator) if operator else "", kind)
+    return found
+
+
+def _receipts(s: Connection, ids: list[int]) -> dict[int, str]:
+    """The page's receipt hashes, `;`-joined, in the order they were attached."""
+    found: dict[int, list[str]] = {}
+    if ids:
+        query = select(Receipt.topup_id, Receipt.sha256).where(Receipt.topup_id.in_(ids)).order_by(Receipt.id)
+        for topup_id, sha in s.execute(query):
+            found.setdefault(topup_id, []).append(sha)
+    return {k: ";".join(v) for k, v in found.items()}
+
+
+def minor_text(minor: int | None, currency: str | None) -> str:
+    """`2000.00` from 200000 KZT minor units: exactly `money.plain(money.from_minor(...))`, without a Decimal."""
+    if minor is None or currency is None:
+        return ""
+    digits = precision(currency)
+    if not digits:
+        return str(minor)
+    whole, part = divmod(-minor if minor < 0 else minor, _SCALE[digits])
+    return ("-" if minor < 0 else "") + _FORMAT[digits] % (whole, part)
+
+
+_SCALE = {d: 10**d for d in range(1, 5)}
+_FORMAT = {d: f"%d.%0{d}d" for d in range(1, 5)}  # ISO 4217 minor units go up to 4 digits (UYW)
+
+
+class LocalTime:
+    """A stored instant (epoch seconds on SQLite, an aware timestamp on PostgreSQL) as `clock.iso_local` text."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+
+    def __call__(self, value: int | datetime | None) -> str:
+        if value is None:
+            return ""
+        if value.__class__ is int:
+            return datetime.fromtimestamp(value, self.zone).isoformat(timespec="seconds")  # type: ignore[arg-type]
+        return value.astimezone(self.zone).isoformat(timespec="seconds")  # type: ignore[union-attr]
+
+
+def _instant(value: int | datetime) -> datetime:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else value.astimezone(UTC)
+
+
+def _uid_text(value: bytes | uuid.UUID) -> str:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    h = bytes(value).hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
