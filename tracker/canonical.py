@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -36,6 +36,10 @@ TEXT_LIMITS = {"provider": 80, "payment_method": 80, "reference": 120, "package"
                "note": 2000}  # fmt: skip
 
 
+_MISSING = object()
+PURE = ()  # the memo key of a parser that depends on its text alone
+
+
 @dataclass(frozen=True)
 class ParseContext:
     """What parsing needs besides the text: the zone, "now", the ceiling and the defaults."""
@@ -48,6 +52,12 @@ class ParseContext:
     default_now: bool = True  # an empty occurred_at means "now" (CLI, form), not an error (import)
     date_formats: tuple[str, ...] = ()  # a source's explicit formats; empty: ISO 8601 or day-first
     year_range: tuple[int, int] | None = None
+    # Parsed values by field and text, for an import: a million rows repeat a few thousand lines, a handful of
+    # channels and statuses and the usual amounts, and every parser below is a pure function of its text.
+    memo: dict[tuple, Any] | None = field(default=None, compare=False)
+
+
+MEMO_LIMIT = 100_000  # entries; past it the memo starts again, so a file of all-distinct amounts stays bounded
 
 
 class _Reader:
@@ -67,17 +77,29 @@ class _Reader:
             self.errors.append(field_error(name, value, _("longer than {n} characters").format(n=limit)))
         return value
 
-    def parse(self, name: str, parser: Callable[[str], Any], *, required: bool = False) -> Any:
+    def parse(self, name: str, parser: Callable[[str], Any], *, required: bool = False, key: object = None) -> Any:
+        """`key`: what besides the text the result depends on, when it may be remembered (never for instants,
+        which depend on "now")."""
         value = self.text(name)
         if value is None:
             if required:
                 self.errors.append(field_error(name, "", _("it is required")))
             return None
+        memo = self.ctx.memo
+        if memo is not None and key is not None:
+            found = memo.get((name, value, key), _MISSING)
+            if found is not _MISSING:
+                return found
         try:
-            return parser(value)
+            parsed = parser(value)
         except InvalidInput as exc:
             self.errors.append(exc)
             return None
+        if memo is not None and key is not None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[(name, value, key)] = parsed
+        return parsed
 
     def amount(
         self, name: str, currency: str | None, *, allow_zero: bool = False, required: bool = False
@@ -95,6 +117,7 @@ class _Reader:
                 allow_zero=allow_zero,
             ),
             required=required,
+            key=(currency, allow_zero),
         )
 
     def instant(self, name: str, *, future: bool = False) -> datetime | None:
@@ -114,33 +137,33 @@ class _Reader:
 def parse_fields(fields: Mapping[str, str | None], ctx: ParseContext) -> NewTopUp:
     """A validated `NewTopUp` from canonical text fields, or `InvalidInputs` naming every bad field."""
     r = _Reader(fields, ctx)
-    line = r.parse("line", lambda v: parse_phone(v, "line").e164, required=True)
+    line = r.parse("line", lambda v: parse_phone(v, "line").e164, required=True, key=PURE)
     occurred = r.instant("occurred_at")
     if occurred is None and ctx.default_now and not r.text("occurred_at"):
         occurred = ctx.now
     elif occurred is None and not r.text("occurred_at"):
         r.errors.append(field_error("occurred_at", "", _("it is required")))
-    currency = r.parse("currency", lambda v: parse_currency(v, "currency")) or (
+    currency = r.parse("currency", lambda v: parse_currency(v, "currency"), key=PURE) or (
         None if r.text("currency") else ctx.currency
     )
-    paid_currency = r.parse("paid_currency", lambda v: parse_currency(v, "paid_currency"))
+    paid_currency = r.parse("paid_currency", lambda v: parse_currency(v, "paid_currency"), key=PURE)
     paid = r.amount("paid_amount", paid_currency or currency)
     if paid_currency and paid is None and not r.text("paid_amount"):
         r.errors.append(field_error("paid_amount", "", _("a paid currency needs a paid amount")))
     if paid is not None and paid_currency is None:
         paid_currency = currency
     reference = r.text("reference")
-    ref_kind = r.parse("reference_kind", lambda v: parse_choice(RefKind, v, "reference_kind"))
+    ref_kind = r.parse("reference_kind", lambda v: parse_choice(RefKind, v, "reference_kind"), key=PURE)
     if ref_kind and not reference:
         r.errors.append(field_error("reference_kind", ref_kind, _("there is no reference to describe")))
     credited = r.amount("credited_amount", currency, allow_zero=True)
-    status = r.parse("status", lambda v: parse_choice(Status, v, "status"))
+    status = r.parse("status", lambda v: parse_choice(Status, v, "status"), key=PURE)
     new = NewTopUp(
         line=line,
         occurred_at=occurred,  # type: ignore[arg-type]
         amount=r.amount("amount", currency, required=True),
         currency=currency or ctx.currency,
-        channel=r.parse("channel", lambda v: parse_choice(Channel, v, "channel"), required=True),
+        channel=r.parse("channel", lambda v: parse_choice(Channel, v, "channel"), required=True, key=PURE),
         status=status or (Status.CREDITED if credited is not None else Status.PENDING),
         paid=paid,
         paid_currency=paid_currency,
@@ -151,15 +174,15 @@ def parse_fields(fields: Mapping[str, str | None], ctx: ParseContext) -> NewTopU
         reference=reference,
         reference_kind=ref_kind,
         verified_at=r.instant("verified_at"),
-        verified_by=r.parse("verified_by", lambda v: parse_choice(VerifiedBy, v, "verified_by")),
+        verified_by=r.parse("verified_by", lambda v: parse_choice(VerifiedBy, v, "verified_by"), key=PURE),
         package=r.text("package"),
         expires_at=r.instant("expires_at", future=True),
         refund_until=r.instant("refund_until", future=True),
         note=r.text("note"),
         uid=r.parse("uid", _parse_uid),
         line_label=r.text("line_label"),
-        operator=r.parse("operator", parse_operator),
-        sim_kind=r.parse("sim_kind", lambda v: parse_choice(SimKind, v, "sim_kind")),
+        operator=r.parse("operator", parse_operator, key=PURE),
+        sim_kind=r.parse("sim_kind", lambda v: parse_choice(SimKind, v, "sim_kind"), key=PURE),
     )
     if r.errors:
         raise InvalidInputs(r.errors)

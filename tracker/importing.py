@@ -154,6 +154,7 @@ class Importer:
             date_formats=profile.date_formats,
             year_range=profile.year_range,
             zone=load_zone(profile.zone) if profile.zone else self.ctx.zone,
+            memo={},
         )
         self.batch_id = 0
         batch = ImportBatch(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 from decimal import Decimal
 from pathlib import Path
 
-from textual.widgets import DirectoryTree, Input, Static
+from textual.widgets import Input, Static
 from textual.widgets.data_table import ColumnKey
-from textual.worker import WorkerCancelled
 
 from bench.generate import write as write_bench_csv
 from tests.helpers import KCELL, add, write_file
+from tests.tui.waiting import tables_measured, workers_done
 from tracker.records import TopUpSort
 from tracker.service import Tracker
 from tracker.vocab import SortKey
@@ -22,12 +21,13 @@ from tui.widgets.topup_table import COLUMNS, PAGE, TopUpTable
 
 
 async def settle(pilot) -> None:
-    """Let topup's workers finish and the screen catch up (a DirectoryTree's loader runs for its lifetime)."""
+    """Let topup's workers finish and the screen catch up, its tables measured."""
     for _ in range(3):
-        ours = [w for w in pilot.app.workers if not isinstance(w.node, DirectoryTree)]
-        if ours:  # an empty list would mean "every worker", the loader included
-            with contextlib.suppress(WorkerCancelled):  # a superseded (exclusive) worker
-                await pilot.app.workers.wait_for_complete(ours)
+        await workers_done(pilot)
+        await pilot.pause()
+    for _ in range(100):
+        if tables_measured(pilot.app):
+            return
         await pilot.pause()
 
 

@@ -7,14 +7,13 @@ refresh after its rows arrive), and a snapshot that fails one run in eight would
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, DirectoryTree, Input
-from textual.worker import WorkerCancelled
+from textual.widgets import Input
 
 from tests.helpers import BEELINE, add, write_file
+from tests.tui.waiting import tables_measured, workers_done
 from tracker.service import Tracker
 from tui.app import TopupApp
 from tui.screens.transfers import ImportScreen
@@ -39,31 +38,17 @@ async def still(pilot) -> None:
     every run."""
     previous = None
     for _ in range(200):
-        ours = [w for w in pilot.app.workers if not isinstance(w.node, DirectoryTree) and w.is_running]
-        if ours:
-            with contextlib.suppress(WorkerCancelled):
-                await pilot.app.workers.wait_for_complete(ours)
+        ours = await workers_done(pilot)
         for widget in pilot.app.screen.query(Input):
             widget.cursor_blink = False
         await pilot.pause()
-        settled = not any(w.is_running for w in ours) and _tables_measured(pilot.app)
+        settled = not any(w.is_running for w in ours) and tables_measured(pilot.app)
         frame = pilot.app.export_screenshot()
         if settled and frame == previous:
             return
         # Only frames drawn after the tables were measured count: a frame from before can match the next one.
         previous = frame if settled else None
     raise AssertionError("the screen never stopped changing")
-
-
-def _tables_measured(app) -> bool:
-    """Every data table on every screen of the stack has measured its new rows. DataTable does that when the app
-    is idle; under load two frames can be identical before it has, with columns still at their headers' width
-    (DataTable keeps this state privately, so the helper reads its two private flags)."""
-    return all(
-        not table._require_update_dimensions and not table._updated_cells
-        for screen in app.screen_stack
-        for table in screen.query(DataTable)
-    )
 
 
 def test_dashboard(snap_compare, app: TopupApp) -> None:
