@@ -69,6 +69,29 @@ def test_abort_writes_nothing_and_names_row_column_value_and_why(tracker: Tracke
     assert report.summary == "1 new, 0 already present, 0 possible duplicates, 2 refused"
 
 
+def test_a_value_read_once_is_judged_again_in_another_currency_and_refused_every_time(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """Import remembers parsed texts; what an amount means depends on its currency, and a refusal is never
+    remembered as a value."""
+    rows = [
+        row(paid_amount="12.5", paid_currency="USD", reference="A"),
+        row(paid_amount="12.5", paid_currency="JPY", reference="B"),  # yen have no minor digits
+        row(paid_amount="12.5", paid_currency="USD", reference="C", occurred_at="2026-11-20T11:00:00+05:00"),
+        row(paid_amount="12.5", paid_currency="JPY", reference="D"),
+        row(channel="kiosk", reference="E"),
+        row(channel="kiosk", reference="F"),
+    ]
+    report = tracker.import_file(canonical_csv(tmp_path / "in.csv", rows), options=ImportOptions(on_error="skip"))
+    assert [(r.row, r.column) for r in report.refused] == [
+        (3, "paid_amount"), (5, "paid_amount"), (6, "channel"), (7, "channel")
+    ]  # fmt: skip
+    assert {t.reference: (t.paid, t.paid_currency) for t in tracker.list_topups().items} == {
+        "A": (Decimal("12.50"), "USD"),
+        "C": (Decimal("12.50"), "USD"),
+    }
+
+
 def test_a_missing_required_column_stops_before_any_row(tracker: Tracker, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("when,amount\n2026-11-20,1000\n", encoding="utf-8")
