@@ -22,7 +22,7 @@ from tests.helpers import BEELINE, add, write_file
 from tracker import db
 from tracker.clock import Clock
 from tracker.errors import Cancelled
-from tracker.export_rows import iter_cells
+from tracker.export_rows import iter_pages
 from tracker.exporting import record_cells
 from tracker.formulas import neutralise, unescape
 from tracker.records import NewTopUp, TopUpFilter, TopUpSort
@@ -117,11 +117,13 @@ def test_export_writes_each_top_up_as_list_csv_formats_its_record(
     gone = add(tracker, occurred_at="2026-11-04 10:00", amount="50")
     tracker.delete_topup(gone.id, source=Source.CLI)
     records = tracker.list_topups(sort=TopUpSort(reverse=True), limit=100).items  # oldest first, as exported
-    # Pages of 2: the last one comes back empty; of 3: the second page starts inside the tie of the same instant.
+    # Pages of 2: the last query finds nothing; of 3: the second page starts inside the tie of the same instant.
     for page, mask in ((2, False), (3, False), (2, True)):
         monkeypatch.setattr("tracker.export_rows.PAGE", page)
         expected = [record_cells(r, tracker.settings.zone, mask=mask) for r in records]
-        cells = list(iter_cells(tracker.engine, TopUpFilter(), tracker.settings.zone, mask=mask))
+        pages = list(iter_pages(tracker.engine, TopUpFilter(), tracker.settings.zone, mask=mask))
+        cells = [c for p in pages for c in p]
+        assert [len(p) for p in pages] == [page, 4 - page] if page == 3 else [2, 2]
         assert cells == expected
     assert len(cells) == 4 and cells[1][10:13] == ["1250", "JPY", "30"]
     assert cells[2][-1].count(";") == 1  # two receipts, in the order they were attached
@@ -215,7 +217,7 @@ def test_a_stopped_export_leaves_the_earlier_file_whole_and_no_partial_one(
     for day in ("2026-11-01 10:00", "2026-11-02 10:00", "2026-11-03 10:00"):
         add(tracker, occurred_at=day, reference=day)
     target = write_file(tmp_path / "out" / "topups.csv", b"last month's export\r\n")
-    monkeypatch.setattr("tracker.exporting.PROGRESS_EVERY", 2)  # progress after every second row
+    monkeypatch.setattr("tracker.export_rows.PAGE", 2)  # progress after every page of two
 
     def stop(done: int, _total: int) -> None:
         raise Cancelled("export stopped")

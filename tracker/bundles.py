@@ -28,7 +28,7 @@ CSV_NAME = "topups.csv"
 MANIFEST = "manifest.json"
 
 
-def write_bundle(path: Path, rows: Iterator[list[str]], engine: Engine, store: ReceiptStore, *,
+def write_bundle(path: Path, pages: Iterator[list[list[str]]], engine: Engine, store: ReceiptStore, *,
                  progress=None) -> tuple[int, int]:  # fmt: skip
     """Write the bundle of canonical CSV rows and the receipts they name; returns (top-ups, receipt files)."""
     shas: dict[str, None] = {}
@@ -37,7 +37,7 @@ def write_bundle(path: Path, rows: Iterator[list[str]], engine: Engine, store: R
         with bundle.open(CSV_NAME, "w") as raw:
             hashing = _HashingWriter(raw, digest)
             text = io.TextIOWrapper(hashing, encoding="utf-8", newline="")
-            count = write_rows(receipt_shas(rows, shas), text, progress=progress)
+            count = write_rows(receipt_shas(pages, shas), text, progress=progress)
             text.flush()
             text.detach()
         files = _receipt_entries(engine, list(shas))

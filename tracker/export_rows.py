@@ -9,7 +9,7 @@ holds both paths to the same output, row for row.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -42,7 +42,9 @@ RAW_COLUMNS = (
 )
 
 
-def iter_cells(engine: Engine, filters: TopUpFilter, zone: ZoneInfo, *, mask: bool = False) -> Iterator[list[str]]:
+def iter_pages(
+    engine: Engine, filters: TopUpFilter, zone: ZoneInfo, *, mask: bool = False
+) -> Iterator[list[list[str]]]:
     """The canonical cells (`canonical.COLUMNS`) of every matching top-up, oldest first, a page per short read."""
     base = select(*RAW_COLUMNS).select_from(TopUp)
     if filters.line:  # the only filter on the line's columns; otherwise lines come from the dictionary below
@@ -50,22 +52,22 @@ def iter_cells(engine: Engine, filters: TopUpFilter, zone: ZoneInfo, *, mask: bo
     base = filtered(base, filters)
     with Session(engine) as s:
         lines = _lines(s, mask)
-    local = LocalTime(zone)
+    local = local_time(zone)
     cursor = None
     while True:
         (query,) = page_queries(base, OLDEST_FIRST, cursor)
         with engine.connect() as connection:  # Core rows: the ORM session adds nothing to a plain select
             rows = connection.execute(query.limit(PAGE)).all()
             receipts = _receipts(connection, [row[0] for row in rows if row[-1]])
-        for row in rows:
-            yield _cells(row, lines[row[2]], local, receipts.get(row[0], ""))
+        if rows:
+            yield [_cells(row, lines[row[2]], local, receipts.get(row[0], "")) for row in rows]
         if len(rows) < PAGE:
             return
         last = rows[-1]
         cursor = Cursor(OLDEST_FIRST, (), _instant(last[3]), last[0])
 
 
-def _cells(row: tuple, line: tuple[str, str, str, str], local: LocalTime, receipts: str) -> list[str]:
+def _cells(row: tuple, line: tuple[str, str, str, str], local: Callable, receipts: str) -> list[str]:
     (_id, uid, _line_id, occurred, amount, currency, paid, paid_currency, fee, credited, channel, provider,
      reference, ref_kind, status, verified_at, verified_by, package, expires, refund_until, note, _) = row  # fmt: skip
     number, label, operator, kind = line
@@ -133,18 +135,18 @@ _SCALE = {d: 10**d for d in range(1, 5)}
 _FORMAT = {d: f"%d.%0{d}d" for d in range(1, 5)}  # ISO 4217 minor units go up to 4 digits (UYW)
 
 
-class LocalTime:
+def local_time(zone: ZoneInfo) -> Callable[[int | datetime | None], str]:
     """A stored instant (epoch seconds on SQLite, an aware timestamp on PostgreSQL) as `clock.iso_local` text."""
+    from_seconds = datetime.fromtimestamp
 
-    def __init__(self, zone: ZoneInfo) -> None:
-        self.zone = zone
-
-    def __call__(self, value: int | datetime | None) -> str:
+    def text(value: int | datetime | None) -> str:
         if value is None:
             return ""
         if value.__class__ is int:
-            return datetime.fromtimestamp(value, self.zone).isoformat(timespec="seconds")  # type: ignore[arg-type]
-        return value.astimezone(self.zone).isoformat(timespec="seconds")  # type: ignore[union-attr]
+            return from_seconds(value, zone).isoformat(timespec="seconds")  # type: ignore[arg-type]
+        return value.astimezone(zone).isoformat(timespec="seconds")  # type: ignore[union-attr]
+
+    return text
 
 
 def _instant(value: int | datetime) -> datetime:

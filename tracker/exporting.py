@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -18,22 +17,22 @@ from tracker.formulas import neutralise
 from tracker.phones import mask as mask_number
 from tracker.records import TopUpRecord
 
-PROGRESS_EVERY = 5000
 # Free-text columns a spreadsheet could run as a formula; structured columns (numbers, codes) are never touched.
 TEXT_COLUMNS = ("line_label", "provider", "reference", "package", "note")
 
 
-def write_rows(rows: Iterable[list[str]], out: TextIO, *, progress: Callable[[int, int], None] | None = None) -> int:
-    """Write the header and the rows' cells; returns the number of rows written."""
+def write_rows(
+    pages: Iterable[list[list[str]]], out: TextIO, *, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Write the header and the pages' rows of cells; returns the number of rows written."""
     # RFC 4180's CRLF: Python 3.11's csv quotes a cell only for the characters of the line terminator, so with
     # "\n" alone a note holding a bare "\r" would go out unquoted and break the row on reading.
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
-    rows = iter(rows)
-    while chunk := list(islice(rows, PROGRESS_EVERY)):  # writerows: the loop over a chunk's rows stays in C
-        writer.writerows(chunk)
-        count += len(chunk)
+    for page in pages:
+        writer.writerows(page)  # the loop over a page's rows stays in C
+        count += len(page)
         if progress:
             progress(count, count)
     return count
@@ -51,12 +50,13 @@ def record_cells(record: TopUpRecord, zone: ZoneInfo, *, mask: bool = False) -> 
 
 def write_csv(records: Iterable[TopUpRecord], out: TextIO, zone: ZoneInfo, *, mask: bool = False) -> int:
     """Canonical CSV of records already at hand (a listed page)."""
-    return write_rows((record_cells(r, zone, mask=mask) for r in records), out)
+    return write_rows([[record_cells(r, zone, mask=mask) for r in records]], out)
 
 
-def receipt_shas(rows: Iterator[list[str]], found: dict[str, None]) -> Iterator[list[str]]:
-    """Pass the rows on, noting every receipt hash they name (a bundle packs those files)."""
-    for cells in rows:
-        if cells[-1]:
-            found.update(dict.fromkeys(cells[-1].split(";")))
-        yield cells
+def receipt_shas(pages: Iterable[list[list[str]]], found: dict[str, None]) -> Iterator[list[list[str]]]:
+    """Pass the pages on, noting every receipt hash their rows name (a bundle packs those files)."""
+    for page in pages:
+        for cells in page:
+            if cells[-1]:
+                found.update(dict.fromkeys(cells[-1].split(";")))
+        yield page

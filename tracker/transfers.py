@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.bundles import is_bundle, opened_bundle, write_bundle
 from tracker.errors import Conflict, InvalidInput, NotFound, StorageError
-from tracker.export_rows import iter_cells
+from tracker.export_rows import iter_pages
 from tracker.exporting import write_rows
 from tracker.i18n import _
 from tracker.importing import Importer, ImportOptions, ImportReport, Progress
@@ -136,14 +136,14 @@ class Transfers:
     def export_csv(
         self: Tracker, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> int:
-        cells = iter_cells(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
-        return write_rows(cells, out, progress=progress)
+        pages = iter_pages(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
+        return write_rows(pages, out, progress=progress)
 
     def export_bundle(
         self: Tracker, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> tuple[int, int]:
-        cells = iter_cells(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
-        return write_bundle(Path(path), cells, self.engine, self.store, progress=progress)
+        pages = iter_pages(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
+        return write_bundle(Path(path), pages, self.engine, self.store, progress=progress)
 
     def export_file(
         self: Tracker,
