@@ -77,7 +77,8 @@ def markdown(bench: Bench, about: dict[str, object]) -> str:
 def table(bench: Bench, console: Console) -> None:
     shown = Table(title=f"topup benchmark: {bench.rows:,} top-ups, {bench.runs} run(s) each, medians")
     for title in HEADINGS:
-        shown.add_column(title, justify="left" if title in ("case", "baseline", "target") else "right")
+        shown.add_column(title, justify="left" if title in ("case", "baseline", "target") else "right",
+                         no_wrap=title == "case")  # fmt: skip
     for row in rows(bench):
         shown.add_row(*(cell.replace("**no**", "[bold red]no[/]") for cell in row))
     console.print(shown)
@@ -134,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         "cases": [case.as_json(bench.cases) for case in bench.cases.values()],
         **bench.extra,
     }
-    table(bench, Console())
+    # Written to a file or a pipe, the table keeps its full width instead of rich's 80 columns (names cut short).
+    table(bench, Console(width=None if sys.stdout.isatty() else 150))
     if args.markdown:
         args.markdown.write_text(markdown(bench, results["machine"]), encoding="utf-8")  # type: ignore[arg-type]
     if args.json:

@@ -13,7 +13,7 @@ from bench.__main__ import main
 
 CASES = ["import", "reimport", "export", "pandas_month", "pandas_year", "report_month", "report_year", "check",
          "list_newest", "list_deep", "tui_first_table", "tui_page_down", "tui_filter_line", "tui_filter_search",
-         "python_executemany"]  # fmt: skip
+         "python_executemany", "schema_executemany"]  # fmt: skip
 SHELL_CASES = ["sqlite3_import", "sqlite3_export", "sqlite3_month", "sqlite3_year", "sqlite3_groupby_all"]
 
 
