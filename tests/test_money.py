@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.errors import InvalidInput
-from tracker.money import Money, from_minor, parse_amount, parse_number, plain, to_minor
+from tracker.money import Money, from_minor, minor_text, parse_amount, parse_number, plain, to_minor
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,9 @@ def test_what_babel_prints_in_any_locale_parses_back(amount: Decimal, locale: st
 @given(amounts)
 def test_canonical_text_round_trips(amount: Decimal) -> None:
     assert parse_amount(plain(amount, "KZT"), "KZT", decimal_mark=".") == amount
+
+
+@given(st.integers(-(10**15), 10**15), st.sampled_from(["KZT", "JPY", "USD", "CNY", "BHD", "CLF"]))
+def test_exported_minor_units_read_as_the_decimal_would_print(minor: int, currency: str) -> None:
+    """Export's integer formatting is exactly the Decimal one (0, 2, 3 and 4 minor digits, both signs)."""
+    assert minor_text(minor, currency) == plain(from_minor(minor, currency), currency)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, exists, select, type_coerce
-from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from tracker.formulas import neutralise
 from tracker.models import Line, Receipt, TopUp
-from tracker.money import precision
+from tracker.money import minor_text
 from tracker.operators import brand
 from tracker.paging import Cursor, filtered, page_queries
 from tracker.phones import mask as mask_number
@@ -35,6 +34,7 @@ _STORED = (
     TopUp.reference_kind, TopUp.status, TopUp.verified_at, TopUp.verified_by, TopUp.package, TopUp.expires_at,
     TopUp.refund_until, TopUp.note,
 )  # fmt: skip
+_STORED_INSTANT = TopUp.__table__.c.occurred_at.type  # turns a raw stored instant into an aware one, for the cursor
 RAW_COLUMNS = (
     *(type_coerce(c, NullType()).label(c.name) for c in _STORED),
     # Most top-ups have no receipt file: ask for hashes only for those that do, not for every id of the page.
@@ -50,8 +50,8 @@ def iter_pages(
     if filters.line:  # the only filter on the line's columns; otherwise lines come from the dictionary below
         base = base.join(Line, Line.id == TopUp.line_id)
     base = filtered(base, filters)
-    with Session(engine) as s:
-        lines = _lines(s, mask)
+    with engine.connect() as connection:
+        lines = _lines(connection, mask)
     local = local_time(zone)
     cursor = None
     while True:
@@ -64,7 +64,7 @@ def iter_pages(
         if len(rows) < PAGE:
             return
         last = rows[-1]
-        cursor = Cursor(OLDEST_FIRST, (), _instant(last[3]), last[0])
+        cursor = Cursor(OLDEST_FIRST, (), _STORED_INSTANT.process_result_value(last[3], engine.dialect), last[0])
 
 
 def _cells(row: tuple, line: tuple[str, str, str, str], local: Callable, receipts: str) -> list[str]:
@@ -99,10 +99,10 @@ def _cells(row: tuple, line: tuple[str, str, str, str], local: Callable, receipt
     ]
 
 
-def _lines(s: Session, mask: bool) -> dict[int, tuple[str, str, str, str]]:
+def _lines(connection: Connection, mask: bool) -> dict[int, tuple[str, str, str, str]]:
     """Every line's number, label, operator and kind as text: a few thousand lines, looked up per row."""
     found = {}
-    for line_id, number, label, operator, kind in s.execute(
+    for line_id, number, label, operator, kind in connection.execute(
         select(Line.id, Line.number, Line.label, Line.operator, Line.kind)
     ):
         shown = mask_number(number) if mask else number
@@ -120,21 +120,6 @@ def _receipts(s: Connection, ids: list[int]) -> dict[int, str]:
     return {k: ";".join(v) for k, v in found.items()}
 
 
-def minor_text(minor: int | None, currency: str | None) -> str:
-    """`2000.00` from 200000 KZT minor units: exactly `money.plain(money.from_minor(...))`, without a Decimal."""
-    if minor is None or currency is None:
-        return ""
-    digits = precision(currency)
-    if not digits:
-        return str(minor)
-    whole, part = divmod(-minor if minor < 0 else minor, _SCALE[digits])
-    return ("-" if minor < 0 else "") + _FORMAT[digits] % (whole, part)
-
-
-_SCALE = {d: 10**d for d in range(1, 5)}
-_FORMAT = {d: f"%d.%0{d}d" for d in range(1, 5)}  # ISO 4217 minor units go up to 4 digits (UYW)
-
-
 def local_time(zone: ZoneInfo) -> Callable[[int | datetime | None], str]:
     """A stored instant (epoch seconds on SQLite, an aware timestamp on PostgreSQL) as `clock.iso_local` text."""
     from_seconds = datetime.fromtimestamp
@@ -147,10 +132,6 @@ def local_time(zone: ZoneInfo) -> Callable[[int | datetime | None], str]:
         return value.astimezone(zone).isoformat(timespec="seconds")  # type: ignore[union-attr]
 
     return text
-
-
-def _instant(value: int | datetime) -> datetime:
-    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else value.astimezone(UTC)
 
 
 def _uid_text(value: bytes | uuid.UUID) -> str:

@@ -1,6 +1,6 @@
 """Writing top-ups as canonical CSV: the header, then one row per top-up, the same from every path.
 
-`topup export` streams cells made straight from stored rows (`export_rows.iter_cells`); `topup list --csv`
+`topup export` streams cells made straight from stored rows (`export_rows.iter_pages`); `topup list --csv`
 formats the records it already has. Rows come oldest first on (occurred_at, id): importing the file into an
 empty database inserts them in that order, so exporting again gives the same bytes.
 """

@@ -88,6 +88,24 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-digits)  # the coefficient is kept: 200000 KZT minor is 2000.00, 0 is 0.00
 
 
+def minor_text(minor: int | None, currency: str | None) -> str:
+    """`plain(from_minor(minor, currency), currency)` without a Decimal: an export formats millions of stored
+    amounts, and integer arithmetic is a fifth of the cost. Empty for a missing amount."""
+    if minor is None or currency is None:
+        return ""
+    digits = precision(currency)
+    if not digits:
+        return str(minor)
+    scale, pattern = _minor_format(digits)
+    whole, part = divmod(-minor if minor < 0 else minor, scale)
+    return ("-" if minor < 0 else "") + pattern % (whole, part)
+
+
+@cache
+def _minor_format(digits: int) -> tuple[int, str]:
+    return 10**digits, f"%d.%0{digits}d"
+
+
 def plain(amount: Decimal, currency: str) -> str:
     """`2000.00`: the canonical text of an amount, with exactly the currency's minor digits."""
     digits = precision(currency)
