@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from tracker.bulk import BulkInsert
 from tracker.canonical import ParseContext, parse_fields
 from tracker.clock import zone as load_zone
 from tracker.errors import InvalidInput, InvalidInputs
@@ -30,7 +32,7 @@ from tracker.profile import Profile
 from tracker.reading import Rows, SourceFile, column_index
 from tracker.receipts import ReceiptStore
 from tracker.records import NewTopUp
-from tracker.storage import new_topup_row
+from tracker.storage import NEW_TOPUP_COLUMNS, new_topup_values
 
 CHUNK_ROWS = 2000
 AMOUNT_FIELDS = ("amount", "paid_amount", "fee", "credited_amount")
@@ -110,7 +112,7 @@ class _Pending:
     row: int
     new: NewTopUp
     receipts: tuple[str, ...]
-    values: dict[str, object] | None = None  # the column values, once accepted
+    values: tuple | None = None  # the column values, once accepted
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ class _Match:
     """What a possible duplicate matches: a stored top-up, or a row of this same file."""
 
     topup_id: int | None
-    uid: str
+    uid: UUID
     row: int | None
     same_file: bool
 
@@ -138,6 +140,7 @@ class Importer:
         self.ctx = ctx
         self.now = now
         self._lines: dict[str, tuple[int, str | None]] | None = None
+        self._inserter: BulkInsert | None = None
 
     def run(
         self,
@@ -246,11 +249,11 @@ class Importer:
         self._create_lines([p.new for p in chunk], report)
         line_ids = {p.new.line: self._line_id(p.new, report) for p in chunk}
         nearby = self._nearby(chunk, line_ids)
-        seen_uids: set[str] = set()
+        seen_uids: set[UUID] = set()
         seen_refs: set[tuple[str | None, str]] = set()
         accepted: list[_Pending] = []
         for pending in chunk:
-            new, uid = pending.new, str(pending.new.uid) if pending.new.uid else None
+            new, uid = pending.new, pending.new.uid
             ref_key = (new.provider, new.reference) if new.reference else None
             if (uid and (uid in present_uids or uid in seen_uids)) or (
                 ref_key and (ref_key in present_refs or ref_key in seen_refs)
@@ -266,24 +269,29 @@ class Importer:
             if match and not options.allow_duplicates and pending.row not in options.allow_rows:
                 report.duplicates.append(_duplicate(pending, match))
                 continue
-            pending.values = new_topup_row(new, line_ids[new.line], self.now)
-            pending.values["batch_id"] = batch_id
-            nearby.setdefault(key, _Match(None, str(pending.values["uid"]), pending.row, True))
-            seen_uids.add(str(pending.values["uid"]))
+            pending.values = new_topup_values(new, line_ids[new.line], self.now, batch_id)
+            uid = pending.values[0]
+            nearby.setdefault(key, _Match(None, uid, pending.row, True))
+            seen_uids.add(uid)
             if ref_key:
                 seen_refs.add(ref_key)
             accepted.append(pending)
         if accepted:
-            # Core, not the ORM's bulk insert: one executemany per chunk instead of a statement per row.
-            self.s.execute(TopUp.__table__.insert(), [p.values for p in accepted])
+            self._insert([p.values for p in accepted])  # type: ignore[misc]
             self._attach_receipts([p for p in accepted if p.receipts], report)
             report.new += len(accepted)
 
-    def _already_present(self, chunk: list[_Pending]) -> tuple[set[str], set[tuple[str | None, str]]]:
+    def _insert(self, rows: list[tuple]) -> None:
+        connection = self.s.connection()
+        if self._inserter is None:
+            self._inserter = BulkInsert(connection.dialect, TopUp.__table__, NEW_TOPUP_COLUMNS)
+        self._inserter(connection, rows)
+
+    def _already_present(self, chunk: list[_Pending]) -> tuple[set[UUID], set[tuple[str | None, str]]]:
         """uids and (provider, reference) pairs already stored, deleted ones included (no resurrection)."""
         uids = [p.new.uid for p in chunk if p.new.uid]
         refs = {p.new.reference for p in chunk if p.new.reference}
-        found_uids = {str(u) for u in self.s.scalars(select(TopUp.uid).where(TopUp.uid.in_(uids)))} if uids else set()
+        found_uids = set(self.s.scalars(select(TopUp.uid).where(TopUp.uid.in_(uids)))) if uids else set()
         found_refs: set[tuple[str | None, str]] = set()
         if refs:
             rows = self.s.execute(select(TopUp.provider, TopUp.reference).where(TopUp.reference.in_(refs)))
@@ -300,7 +308,7 @@ class Importer:
         found: dict[tuple, _Match] = {}
         for topup_id, uid, line_id, minor, currency, at, batch in self.s.execute(query):
             key = (line_id, minor, currency, at.replace(second=0))
-            found.setdefault(key, _Match(topup_id, str(uid), None, batch == self.batch_id))
+            found.setdefault(key, _Match(topup_id, uid, None, batch == self.batch_id))
         return found
 
     def _line_id(self, new: NewTopUp, report: ImportReport) -> int:
@@ -347,7 +355,7 @@ class Importer:
     def _attach_receipts(self, pendings: list[_Pending], report: ImportReport) -> None:
         """Link receipts named by hash; only files that came in the bundle or are intact in the store."""
         for p in pendings:
-            topup_id = self.s.scalar(select(TopUp.id).where(TopUp.uid == p.values["uid"]))  # type: ignore[index]
+            topup_id = self.s.scalar(select(TopUp.id).where(TopUp.uid == p.values[0]))  # type: ignore[index]
             for sha in dict.fromkeys(p.receipts):
                 described = self._describe_receipt(sha)
                 if described is None:
@@ -379,7 +387,7 @@ def _duplicate(pending: _Pending, match: _Match) -> DuplicateRow:
     else:
         what = _("top-up #{id}").format(id=match.topup_id)
     reason = _("same line, amount, currency and minute as {what}").format(what=what)
-    return DuplicateRow(pending.row, reason, match.uid, match.topup_id)
+    return DuplicateRow(pending.row, reason, str(match.uid), match.topup_id)
 
 
 def _dup_key(line_id: int, new: NewTopUp) -> tuple:
@@ -422,7 +430,8 @@ def to_canonical(cells: list[str], index: dict[str, int], profile: Profile, line
     if line and not values.get("line", "").strip():
         values["line"] = line
     if profile.unescape_formulas:
-        values = {k: unescape(v) for k, v in values.items()}
+        for key in [k for k, v in values.items() if v[:1] == "'"]:  # only an escaped cell starts with a quote
+            values[key] = unescape(values[key])
     if not profile.is_canonical:
         _normalise_amounts(values, profile)
     return values

@@ -20,35 +20,52 @@ def _major(minor: int | None, currency: str | None):
     return None if minor is None or currency is None else from_minor(minor, currency)
 
 
-def new_topup_row(new: NewTopUp, line_id: int, now: datetime) -> dict[str, object]:
-    """The column values for a new top-up."""
+# The columns a new top-up is written with, in the order of `new_topup_values`.
+NEW_TOPUP_COLUMNS = (
+    "uid", "line_id", "occurred_at", "amount_minor", "currency", "paid_minor", "paid_currency", "fee_minor",
+    "credited_minor", "channel", "provider", "payment_method", "reference", "reference_kind", "status",
+    "verified_at", "verified_by", "package", "expires_at", "refund_until", "note", "created_at", "updated_at",
+    "deleted_at", "batch_id",
+)  # fmt: skip
+
+
+def new_topup_values(new: NewTopUp, line_id: int, now: datetime, batch_id: int | None = None) -> tuple:
+    """The column values for a new top-up, as a tuple in `NEW_TOPUP_COLUMNS` order: an import builds a million."""
     fee_currency = new.paid_currency or new.currency
-    return {
-        "uid": new.uid or uuid.uuid4(),
-        "line_id": line_id,
-        "occurred_at": new.occurred_at,
-        "amount_minor": to_minor(new.amount, new.currency),
-        "currency": new.currency,
-        "paid_minor": _minor(new.paid, new.paid_currency),
-        "paid_currency": new.paid_currency if new.paid is not None else None,
-        "fee_minor": _minor(new.fee, fee_currency),
-        "credited_minor": _minor(new.credited, new.currency),
-        "channel": new.channel.value,
-        "provider": new.provider,
-        "payment_method": new.payment_method,
-        "reference": new.reference,
-        "reference_kind": new.reference_kind.value if new.reference_kind else None,
-        "status": new.status.value,
-        "verified_at": new.verified_at,
-        "verified_by": new.verified_by.value if new.verified_by else None,
-        "package": new.package,
-        "expires_at": new.expires_at,
-        "refund_until": new.refund_until,
-        "note": new.note,
-        "created_at": now,
-        "updated_at": now,
-        "deleted_at": None,
-    }
+    return (
+        new.uid or uuid.uuid4(),
+        line_id,
+        new.occurred_at,
+        to_minor(new.amount, new.currency),
+        new.currency,
+        _minor(new.paid, new.paid_currency),
+        new.paid_currency if new.paid is not None else None,
+        _minor(new.fee, fee_currency),
+        _minor(new.credited, new.currency),
+        new.channel.value,
+        new.provider,
+        new.payment_method,
+        new.reference,
+        new.reference_kind.value if new.reference_kind else None,
+        new.status.value,
+        new.verified_at,
+        new.verified_by.value if new.verified_by else None,
+        new.package,
+        new.expires_at,
+        new.refund_until,
+        new.note,
+        now,
+        now,
+        None,
+        batch_id,
+    )
+
+
+def new_topup_row(new: NewTopUp, line_id: int, now: datetime) -> dict[str, object]:
+    """The column values for a new top-up, by name (a batch of its own only when imported)."""
+    row = dict(zip(NEW_TOPUP_COLUMNS, new_topup_values(new, line_id, now), strict=True))
+    del row["batch_id"]
+    return row
 
 
 class _LineView(NamedTuple):
