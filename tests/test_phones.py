@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.errors import InvalidInput
 from tracker.operators import brand, parse_operator, suggest
@@ -81,3 +84,17 @@ def test_brands_are_the_apps_own_names() -> None:
 def test_display_and_mask() -> None:
     assert display("+77011234567") == "+7 701 123 4567"
     assert mask("+77011234567") == "+7701***4567"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["700", "701", "702", "705", "707", "747", "771", "775", "776", "777", "778", "916", "495"]),
+       st.integers(min_value=0, max_value=9_999_999))  # fmt: skip
+def test_a_stored_plus_7_number_is_shown_as_phonenumbers_itself_formats_it(prefix: str, rest: int) -> None:
+    e164 = f"+7{prefix}{rest:07d}"
+    expected = phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    assert display(e164) == expected
+
+
+def test_foreign_and_broken_numbers_are_shown_too() -> None:
+    assert display("+8613800138000") == "+86 138 0013 8000"
+    assert display("+7") == "+7"  # not a number at all: shown as stored rather than failing a report

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
 from tracker.errors import field_error
 from tracker.i18n import _
@@ -56,9 +56,16 @@ def parse_phone(text: str, field: str = "line") -> Phone:
 
 @lru_cache(maxsize=65536)
 def display(e164: str) -> str:
-    """`+7 701 123 4567` as phonenumbers formats it internationally."""
+    """`+7 701 123 4567` as phonenumbers formats it internationally.
+
+    A stored +7 number is built directly rather than parsed again (country codes are prefix-free, so `+7` is
+    the whole code): a reseller's report shows thousands of lines, and parsing was most of the cost."""
     try:
-        return phonenumbers.format_number(phonenumbers.parse(e164), PhoneNumberFormat.INTERNATIONAL)
+        if e164.startswith("+7") and e164[2:].isdigit():
+            number = PhoneNumber(country_code=7, national_number=int(e164[2:]))
+        else:
+            number = phonenumbers.parse(e164)
+        return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     except NumberParseException:
         return e164
 

@@ -6,9 +6,8 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, LargeBinary
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import UUID, TypeDecorator
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -53,7 +52,7 @@ class CompactUUID(TypeDecorator[uuid.UUID]):
 
     def load_dialect_impl(self, dialect: Dialect):
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.UUID(as_uuid=True))
+            return dialect.type_descriptor(UUID(as_uuid=True))  # generic: no PostgreSQL import at start-up
         return dialect.type_descriptor(LargeBinary(16))
 
     def process_bind_param(self, value: uuid.UUID | None, dialect: Dialect) -> object:
