@@ -88,6 +88,14 @@ def test_new_number_in_its_first_week_only(tracker: Tracker) -> None:
     assert [f.topup.id for f in of(tracker, "new_number")] == [fresh.id]
 
 
+def test_a_number_whose_only_earlier_top_up_was_deleted_is_new_again(tracker: Tracker) -> None:
+    mistaken = add(tracker, line=BEELINE, occurred_at="2026-11-01 10:00", reference="A")
+    again = add(tracker, line=BEELINE, occurred_at="2026-11-23 10:00", reference="B")
+    assert of(tracker, "new_number") == []  # three weeks old: not new any more
+    tracker.delete_topup(mistaken.id, source=Source.CLI)
+    assert [f.topup.id for f in of(tracker, "new_number")] == [again.id]
+
+
 def test_missing_proof_spares_a_reference_a_receipt_and_failed_attempts(tracker: Tracker, tmp_path: Path) -> None:
     bare = add(tracker)
     add(tracker, reference="A", occurred_at="2026-11-19 10:00")

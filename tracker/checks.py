@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from tracker import formatting as fmt
 from tracker.i18n import _
@@ -243,7 +243,8 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
             TopUp.currency,
             TopUp.amount_minor,
             func.row_number().over(partition_by=group, order_by=TopUp.amount_minor).label("rn"),
-            func.count().over(partition_by=group).label("n"),
+            # the same partition and order as rn, whole partition as frame: SQLite sorts the rows once for both
+            func.count().over(partition_by=group, order_by=TopUp.amount_minor, rows=(None, None)).label("n"),
         )
         .where(spending)
         .subquery()
@@ -280,17 +281,14 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
 
 
 def _new_numbers(s: Session, now: datetime, o: CheckOptions) -> Found:
-    first = (
-        select(TopUp.line_id, func.min(TopUp.occurred_at).label("first"))
-        .where(TopUp.deleted_at.is_(None))
-        .group_by(TopUp.line_id)
-        .subquery()
+    """The week's top-ups that have no live top-up before them on their line. Each asks the (line, time) index
+    for an earlier one: a probe per recent top-up, where taking every line's first top-up read all of them (1.5 s
+    of `topup check` at a million). Deleted top-ups do not count, so the one after a deleted first is first."""
+    earlier = aliased(TopUp)
+    before = select(earlier.id).where(
+        earlier.line_id == TopUp.line_id, earlier.occurred_at < TopUp.occurred_at, earlier.deleted_at.is_(None)
     )
-    query = (
-        _base(o)
-        .join(first, and_(first.c.line_id == TopUp.line_id, first.c.first == TopUp.occurred_at))
-        .where(TopUp.occurred_at >= now - timedelta(days=NEW_NUMBER_DAYS))
-    )
+    query = _base(o).where(TopUp.occurred_at >= now - timedelta(days=NEW_NUMBER_DAYS), ~before.exists())
     return _collect(s, "new_number", query, o, lambda r: Finding(
         "new_number",
         _ref(r),
