@@ -43,6 +43,7 @@ class CsvTree(DirectoryTree):
         return [p for p in paths if p.is_dir() or p.suffix.lower() in (".csv", ".zip", ".txt")]
 
 
+ROW_WIDTH = 6  # row numbers of a file of up to 999 999 rows
 REASON_WIDTH = 60
 
 
@@ -82,14 +83,14 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        # The reasons get a fixed width: columns that do not jump when the preview's rows arrive (the table scrolls
-        # sideways for a longer reason).
+        # Fixed widths: columns that do not jump when the preview's rows arrive, the same at every preview (the
+        # table scrolls sideways for a longer value or reason; the detail is in the rejects file).
         refused = self.query_one("#refused", DataTable)
-        refused.add_columns(_("Row"), _("Column"), _("Value"))
-        refused.add_column(_("Why"), width=REASON_WIDTH)
+        for label, width in ((_("Row"), ROW_WIDTH), (_("Column"), 15), (_("Value"), 16), (_("Why"), REASON_WIDTH)):
+            refused.add_column(label, width=width)
         duplicates = self.query_one("#duplicates", DataTable)
-        duplicates.add_columns(_("Row"), _("Import?"))
-        duplicates.add_column(_("Why held back"), width=REASON_WIDTH)
+        for label, width in ((_("Row"), ROW_WIDTH), (_("Import?"), 7), (_("Why held back"), REASON_WIDTH)):
+            duplicates.add_column(label, width=width)
         self.query_one("#batches", DataTable).add_columns(_("Batch"), _("File"), _("New"), _("Present"), "")
         self._load_batches()
 
