@@ -21,9 +21,11 @@ class BulkInsert:
         compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
         self.sql = str(compiled)
         self.columns = tuple(columns)
-        # Positional drivers (sqlite3: `?`) take the values in the compiled statement's order; named ones
-        # (psycopg: `%(name)s`) take a mapping.
-        self.order = [self.columns.index(k) for k in compiled.positiontup] if compiled.positional else None
+        # Positional drivers (sqlite3: `?`) take a row's values as they are, so `columns` must be in the table's
+        # order, as the compiled statement has them; named ones (psycopg: `%(name)s`) take a mapping.
+        self.named = not compiled.positional
+        if compiled.positional and tuple(compiled.positiontup or ()) != self.columns:
+            raise ValueError(f"columns must be in {table.name}'s order: {compiled.positiontup}")
         self.processors: list[tuple[int, Callable[[Any], Any]]] = []
         for i, name in enumerate(self.columns):
             processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
@@ -34,17 +36,12 @@ class BulkInsert:
         if not rows:
             return
         converted = [self._convert(row) for row in rows]
-        if self.order is None:
-            params: list[Any] = [dict(zip(self.columns, row, strict=True)) for row in converted]
-        elif self.order == list(range(len(self.columns))):
-            params = [tuple(row) for row in converted]
-        else:
-            params = [tuple(row[i] for i in self.order) for row in converted]
+        params = [dict(zip(self.columns, row, strict=True)) for row in converted] if self.named else converted
         connection.exec_driver_sql(self.sql, params)
 
-    def _convert(self, row: Sequence[Any]) -> list[Any]:
+    def _convert(self, row: Sequence[Any]) -> tuple[Any, ...]:
         values = list(row)
         for i, processor in self.processors:
             if values[i] is not None:
                 values[i] = processor(values[i])
-        return values
+        return tuple(values)

@@ -112,7 +112,13 @@ class _Pending:
     row: int
     new: NewTopUp
     receipts: tuple[str, ...]
-    values: tuple | None = None  # the column values, once accepted
+    values: tuple | None = None  # the column values in NEW_TOPUP_COLUMNS order, once accepted
+
+    @property
+    def uid(self) -> UUID:
+        """The uid it is stored with: the file's, or the one made for it when accepted."""
+        assert self.values is not None
+        return self.values[0]
 
 
 @dataclass(frozen=True)
@@ -270,9 +276,8 @@ class Importer:
                 report.duplicates.append(_duplicate(pending, match))
                 continue
             pending.values = new_topup_values(new, line_ids[new.line], self.now, batch_id)
-            uid = pending.values[0]
-            nearby.setdefault(key, _Match(None, uid, pending.row, True))
-            seen_uids.add(uid)
+            nearby.setdefault(key, _Match(None, pending.uid, pending.row, True))
+            seen_uids.add(pending.uid)
             if ref_key:
                 seen_refs.add(ref_key)
             accepted.append(pending)
@@ -355,7 +360,7 @@ class Importer:
     def _attach_receipts(self, pendings: list[_Pending], report: ImportReport) -> None:
         """Link receipts named by hash; only files that came in the bundle or are intact in the store."""
         for p in pendings:
-            topup_id = self.s.scalar(select(TopUp.id).where(TopUp.uid == p.values[0]))  # type: ignore[index]
+            topup_id = self.s.scalar(select(TopUp.id).where(TopUp.uid == p.uid))
             for sha in dict.fromkeys(p.receipts):
                 described = self._describe_receipt(sha)
                 if described is None:

@@ -20,7 +20,8 @@ def _major(minor: int | None, currency: str | None):
     return None if minor is None or currency is None else from_minor(minor, currency)
 
 
-# The columns a new top-up is written with, in the order of `new_topup_values`.
+# The columns a new top-up is written with, in the table's order (a bulk insert hands them to the driver as they
+# are) and the order of `new_topup_values`; uid first.
 NEW_TOPUP_COLUMNS = (
     "uid", "line_id", "occurred_at", "amount_minor", "currency", "paid_minor", "paid_currency", "fee_minor",
     "credited_minor", "channel", "provider", "payment_method", "reference", "reference_kind", "status",
