@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench import generate
 from bench.measure import Figures, Run, repeat, run
-from tracker.clock import month_bounds, zone
+from tracker.domain.clock import month_bounds, zone
 
 ALMATY = zone("Asia/Almaty")
 # The newest full month and the newest full year of the generated data (five years from generate.START).

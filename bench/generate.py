@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from tracker.canonical import COLUMNS
-from tracker.clock import iso_local, zone
+from tracker.domain.canonical import COLUMNS
+from tracker.domain.clock import iso_local, zone
 
 OPERATOR_PREFIXES = {"Kcell": "701", "activ": "702", "Beeline": "705", "Izi": "771", "Tele2": "747", "ALTEL": "700"}
 CHANNELS = (

@@ -16,8 +16,8 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
-from tracker.service import Tracker  # noqa: E402
-from tracker.settings import load_settings  # noqa: E402
+from tracker.domain.settings import load_settings  # noqa: E402
+from tracker.service.facade import Tracker  # noqa: E402
 from tui.app import TopupApp  # noqa: E402
 from tui.widgets.topup_table import TopUpTable  # noqa: E402
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from tracker.db import make_engine
-from tracker.models import Base
+from tracker.storage.db import make_engine
+from tracker.storage.models import Base
 
 
 def _run(connection: Connection) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from tracker.records import NewTopUp
-from tracker.service import Tracker
-from tracker.vocab import Channel, RefKind, Source, Status, VerifiedBy
+from tracker.domain.records import NewTopUp
+from tracker.domain.vocab import Channel, RefKind, Source, Status, VerifiedBy
+from tracker.service.facade import Tracker
 
 
 @dataclass(frozen=True)

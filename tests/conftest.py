@@ -16,11 +16,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.pgserver import running_server
-from tracker import db
-from tracker.clock import Clock
-from tracker.models import Base
-from tracker.service import Tracker
-from tracker.settings import Settings, load_settings, sqlite_url
+from tracker.domain.clock import Clock
+from tracker.domain.settings import Settings, load_settings, sqlite_url
+from tracker.service.facade import Tracker
+from tracker.storage import db
+from tracker.storage.models import Base
 
 # Hypothesis keeps neither examples nor its caches in the checkout: tests leave no files behind.
 hypothesis_settings.register_profile("hermetic", database=None)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker.canonical import COLUMNS
-from tracker.records import TopUpRecord
-from tracker.service import Tracker
-from tracker.vocab import Source
+from tracker.domain.canonical import COLUMNS
+from tracker.domain.records import TopUpRecord
+from tracker.domain.vocab import Source
+from tracker.service.facade import Tracker
 
 KCELL = "+77011234567"
 BEELINE = "+77051234567"

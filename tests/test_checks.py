@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 from tests.conftest import NOW
 from tests.helpers import BEELINE, add, write_file
-from tracker.checks import CheckOptions, Finding
 from tracker.cli import cli
-from tracker.errors import Conflict
-from tracker.service import Tracker
-from tracker.vocab import Source
+from tracker.domain.errors import Conflict
+from tracker.domain.vocab import Source
+from tracker.flows.checks import CheckOptions, Finding
+from tracker.service.facade import Tracker
 
 PROOF = {"reference": "R"}  # keeps missing_proof quiet where a test is about something else
 
@@ -142,7 +142,7 @@ def test_acknowledged_findings_stop_coming_back(tracker: Tracker) -> None:
 def test_month_scope(tracker: Tracker) -> None:
     october = add(tracker, occurred_at="2026-10-15 10:00", credited_amount="2000")
     add(tracker, occurred_at="2026-11-15 10:00", reference="A")
-    from tracker.clock import month_bounds, zone
+    from tracker.domain.clock import month_bounds, zone
 
     start, end = month_bounds(__import__("datetime").date(2026, 10, 1), zone("Asia/Almaty"))
     assert kinds(tracker, start=start, end=end) == [("missing_proof", october.id)]  # type: ignore[arg-type]
@@ -150,7 +150,7 @@ def test_month_scope(tracker: Tracker) -> None:
 
 def test_check_command_exit_codes_and_json(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOPUP_DATABASE_URL", tracker.settings.database_url)
-    monkeypatch.setattr("tracker.clock.Clock.now", lambda self: NOW)
+    monkeypatch.setattr("tracker.domain.clock.Clock.now", lambda self: NOW)
     clean = CliRunner().invoke(cli, ["check"])
     assert (clean.exit_code, clean.stdout) == (0, "All is well: nothing needs attention.\n")
     first = add(tracker, occurred_at="2026-11-20 10:00", credited_amount="2000", reference="A")
@@ -179,7 +179,7 @@ def test_counts_are_exact_while_only_the_newest_findings_are_built(
     assert result.counts["missing_proof"] == 3 and result.total >= 3
     assert [f.topup.id for f in result if f.kind == "missing_proof"] == [made[2].id, made[1].id]
     monkeypatch.setenv("TOPUP_DATABASE_URL", tracker.settings.database_url)
-    monkeypatch.setattr("tracker.clock.Clock.now", lambda self: NOW)
+    monkeypatch.setattr("tracker.domain.clock.Clock.now", lambda self: NOW)
     table = CliRunner().invoke(cli, ["check", "--limit", "1"])
     assert "missing_proof (3)" in table.stdout and "… and 2 older (--all lists every one)" in table.stdout
     shown = json.loads(CliRunner().invoke(cli, ["check", "--format", "json", "--all"]).stdout)
@@ -189,7 +189,7 @@ def test_counts_are_exact_while_only_the_newest_findings_are_built(
 
 def test_add_warns_before_saving_a_double_charge(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOPUP_DATABASE_URL", tracker.settings.database_url)
-    monkeypatch.setattr("tracker.clock.Clock.now", lambda self: NOW)
+    monkeypatch.setattr("tracker.domain.clock.Clock.now", lambda self: NOW)
     add(tracker, occurred_at="2026-11-24 11:50", reference="A")
     args = ["add", "--line", "87011234567", "--amount", "2000", "--channel", "bank_app", "--at", "2026-11-24 11:55"]
     declined = CliRunner().invoke(cli, args, input="n\n")

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import NOW
 from tracker.cli import cli
-from tracker.clock import Clock
+from tracker.domain.clock import Clock
 
 
 @pytest.fixture(autouse=True)

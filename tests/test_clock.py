@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tracker.clock import iso_local, month_bounds, month_of, parse_instant, parse_month, zone
-from tracker.errors import InvalidInput
+from tracker.domain.clock import iso_local, month_bounds, month_of, parse_instant, parse_month, zone
+from tracker.domain.errors import InvalidInput
 
 ALMATY = zone("Asia/Almaty")
 NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 12:00 in Almaty

@@ -59,7 +59,7 @@ def test_ci_runs_the_readmes_test_command() -> None:
 
 
 def test_the_documented_profile_example_loads() -> None:
-    from tracker.profile import parse_profile
+    from tracker.flows.importing.profile import parse_profile
 
     text = (ROOT / "docs" / "import-profiles.md").read_text(encoding="utf-8")
     example = text.split("```toml", 1)[1].split("```", 1)[0]
@@ -75,8 +75,8 @@ def test_the_documented_profile_example_loads() -> None:
 
 
 def test_the_documented_csv_example_imports(tmp_path: Path) -> None:
-    from tracker.service import Tracker
-    from tracker.settings import load_settings
+    from tracker.domain.settings import load_settings
+    from tracker.service.facade import Tracker
 
     text = (ROOT / "docs" / "csv-format.md").read_text(encoding="utf-8")
     example = text.split("```csv", 1)[1].split("```", 1)[0].strip() + "\n"

@@ -19,16 +19,16 @@ from hypothesis import strategies as st
 
 from tests.conftest import NOW
 from tests.helpers import BEELINE, add, write_file
-from tracker import db
-from tracker.clock import Clock
-from tracker.errors import Cancelled
-from tracker.export_rows import iter_pages
-from tracker.exporting import record_cells
-from tracker.formulas import neutralise, unescape
-from tracker.records import NewTopUp, TopUpFilter, TopUpSort
-from tracker.service import Tracker
-from tracker.settings import load_settings, sqlite_url
-from tracker.vocab import Channel, RefKind, Source, Status
+from tracker.domain.clock import Clock
+from tracker.domain.errors import Cancelled
+from tracker.domain.formulas import neutralise, unescape
+from tracker.domain.records import NewTopUp, TopUpFilter, TopUpSort
+from tracker.domain.settings import load_settings, sqlite_url
+from tracker.domain.vocab import Channel, RefKind, Source, Status
+from tracker.flows.exporting.rows import iter_pages
+from tracker.flows.exporting.writer import record_cells
+from tracker.service.facade import Tracker
+from tracker.storage import db
 
 
 def export_text(tracker: Tracker, **kw: object) -> str:
@@ -119,7 +119,7 @@ def test_export_writes_each_top_up_as_list_csv_formats_its_record(
     records = tracker.list_topups(sort=TopUpSort(reverse=True), limit=100).items  # oldest first, as exported
     # Pages of 2: the last query finds nothing; of 3: the second page starts inside the tie of the same instant.
     for page, mask in ((2, False), (3, False), (2, True)):
-        monkeypatch.setattr("tracker.export_rows.PAGE", page)
+        monkeypatch.setattr("tracker.flows.exporting.rows.PAGE", page)
         expected = [record_cells(r, tracker.settings.zone, mask=mask) for r in records]
         pages = list(iter_pages(tracker.engine, TopUpFilter(), tracker.settings.zone, mask=mask))
         cells = [c for p in pages for c in p]
@@ -205,7 +205,7 @@ def test_a_tampered_bundle_is_refused(tracker: Tracker, tmp_path: Path) -> None:
             dst.writestr(item, b"\x89PNG fake" if item.filename.startswith("receipts/") else data)
     import pytest
 
-    from tracker.errors import InvalidInput
+    from tracker.domain.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match=r"receipt r\.png is damaged: its hash does not match"):
         tracker.import_file(tampered)
@@ -217,7 +217,7 @@ def test_a_stopped_export_leaves_the_earlier_file_whole_and_no_partial_one(
     for day in ("2026-11-01 10:00", "2026-11-02 10:00", "2026-11-03 10:00"):
         add(tracker, occurred_at=day, reference=day)
     target = write_file(tmp_path / "out" / "topups.csv", b"last month's export\r\n")
-    monkeypatch.setattr("tracker.export_rows.PAGE", 2)  # progress after every page of two
+    monkeypatch.setattr("tracker.flows.exporting.rows.PAGE", 2)  # progress after every page of two
 
     def stop(done: int, _total: int) -> None:
         raise Cancelled("export stopped")

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import add
-from tracker.canonical import COLUMNS
-from tracker.errors import Conflict, InvalidInput
-from tracker.importing import ImportOptions
-from tracker.models import History, ImportBatch, TopUp
-from tracker.service import Tracker
-from tracker.vocab import Source, Status
+from tracker.domain.canonical import COLUMNS
+from tracker.domain.errors import Conflict, InvalidInput
+from tracker.domain.vocab import Source, Status
+from tracker.flows.importing.importer import ImportOptions
+from tracker.service.facade import Tracker
+from tracker.storage.models import History, ImportBatch, TopUp
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 KASPI_LINE = "87011234567"
@@ -334,7 +334,7 @@ def test_streaming_keeps_chunks_consistent_across_boundaries(
     tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows in different chunks still find each other: the earlier chunk is already in the database."""
-    monkeypatch.setattr("tracker.importing.CHUNK_ROWS", 2)
+    monkeypatch.setattr("tracker.flows.importing.importer.CHUNK_ROWS", 2)
     rows = [row(occurred_at=f"2026-11-{d:02d}T10:00:00+05:00", reference=f"R{d}") for d in range(1, 6)]
     rows.append(row(occurred_at="2026-11-01T10:00:30+05:00"))  # same minute as the first row, three chunks later
     report = tracker.import_file(canonical_csv(tmp_path / "in.csv", rows))
@@ -367,9 +367,9 @@ def test_chosen_duplicate_rows_are_imported_and_the_others_held_back(tracker: Tr
 
 
 def test_a_cancelled_import_writes_nothing(tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tracker.errors import Cancelled
+    from tracker.domain.errors import Cancelled
 
-    monkeypatch.setattr("tracker.importing.CHUNK_ROWS", 1)
+    monkeypatch.setattr("tracker.flows.importing.importer.CHUNK_ROWS", 1)
     path = canonical_csv(tmp_path / "in.csv", [row(reference=f"R{i}", occurred_at=f"2026-11-0{i}T10:00:00+05:00")
                                                for i in range(1, 6)])  # fmt: skip
     seen = []

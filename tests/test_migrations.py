@@ -13,9 +13,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
-from tracker import db
-from tracker.models import Base, Line
-from tracker.settings import sqlite_url
+from tracker.domain.settings import sqlite_url
+from tracker.storage import db
+from tracker.storage.models import Base, Line
 
 
 def test_there_is_exactly_one_head_and_the_code_knows_it() -> None:

@@ -9,8 +9,8 @@ from babel.numbers import format_currency
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.errors import InvalidInput
-from tracker.money import Money, from_minor, minor_text, parse_amount, parse_number, plain, to_minor
+from tracker.domain.errors import InvalidInput
+from tracker.domain.money import Money, from_minor, minor_text, parse_amount, parse_number, plain, to_minor
 
 
 @pytest.mark.parametrize(

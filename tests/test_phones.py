@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.errors import InvalidInput
-from tracker.operators import brand, parse_operator, suggest
-from tracker.phones import display, mask, parse_phone
+from tracker.domain.errors import InvalidInput
+from tracker.domain.operators import brand, parse_operator, suggest
+from tracker.domain.phones import display, mask, parse_phone
 
 
 @pytest.mark.parametrize(

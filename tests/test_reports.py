@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.helpers import BEELINE, add
-from tracker import report_views as views
 from tracker.cli import cli
-from tracker.errors import InvalidInput
-from tracker.service import Tracker
-from tracker.vocab import Source
+from tracker.domain.errors import InvalidInput
+from tracker.domain.vocab import Source
+from tracker.flows.reports import views as views
+from tracker.service.facade import Tracker
 
 NOV = date(2026, 11, 1)
 

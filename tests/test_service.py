@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import BEELINE, KCELL, add, write_file
-from tracker.errors import Conflict, InvalidInput, InvalidInputs, NotFound
-from tracker.models import History, Receipt, TopUp
-from tracker.receipts import ReceiptStore
-from tracker.records import TopUpFilter
-from tracker.service import LineNotFound, Tracker
-from tracker.vocab import Channel, Source, Status
+from tracker.domain.errors import Conflict, InvalidInput, InvalidInputs, NotFound
+from tracker.domain.records import TopUpFilter
+from tracker.domain.vocab import Channel, Source, Status
+from tracker.flows.receipts import ReceiptStore
+from tracker.service.facade import LineNotFound, Tracker
+from tracker.storage.models import History, Receipt, TopUp
 
 
 def count(tracker: Tracker, model: type) -> int:

@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 
 from tests.helpers import BEELINE, KCELL, add
-from tracker.errors import InvalidInput
-from tracker.records import TopUpFilter, TopUpRecord, TopUpSort
-from tracker.service import Tracker
-from tracker.vocab import SortKey, Status
+from tracker.domain.errors import InvalidInput
+from tracker.domain.records import TopUpFilter, TopUpRecord, TopUpSort
+from tracker.domain.vocab import SortKey, Status
+from tracker.service.facade import Tracker
 
 CHINA = "+8613812345678"
 STATUSES = ("credited", "pending", "failed", "disputed", "refunded")

@@ -1,1 +1,1 @@
-"""topup's Textual app. It calls `tracker.service.Tracker` in thread workers and never touches SQL."""
+"""topup's Textual app. It calls `tracker.service.facade.Tracker` in thread workers and never touches SQL."""

@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tracker.errors import InvalidInputs, TrackerError
-from tracker.i18n import _
-from tracker.service import Tracker
+from tracker.domain.errors import InvalidInputs, TrackerError
+from tracker.domain.i18n import _
+from tracker.service.facade import Tracker
 from tui.screens.checks import ChecksScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen

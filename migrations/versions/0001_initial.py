@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.types
+import tracker.storage.types
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -31,8 +31,8 @@ def upgrade() -> None:
         sa.Column("is_foreign", sa.Boolean(), nullable=False),
         sa.Column("archived", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("created_at", tracker.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", tracker.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("kind IN ('sim', 'esim')", name=op.f("ck_lines_kind_known")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lines")),
         sa.UniqueConstraint("number", name=op.f("uq_lines_number")),
@@ -40,9 +40,9 @@ def upgrade() -> None:
     op.create_table(
         "topups",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("uid", tracker.types.CompactUUID(length=16), nullable=False),
+        sa.Column("uid", tracker.storage.types.CompactUUID(length=16), nullable=False),
         sa.Column("line_id", sa.Integer(), nullable=False),
-        sa.Column("occurred_at", tracker.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("paid_minor", sa.BigInteger(), nullable=True),
@@ -55,15 +55,15 @@ def upgrade() -> None:
         sa.Column("reference", sa.String(length=120), nullable=True),
         sa.Column("reference_kind", sa.String(length=16), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("verified_at", tracker.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("verified_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("verified_by", sa.String(length=16), nullable=True),
         sa.Column("package", sa.String(length=120), nullable=True),
-        sa.Column("expires_at", tracker.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("refund_until", tracker.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refund_until", tracker.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("created_at", tracker.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", tracker.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", tracker.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "channel IN ('office', 'terminal', 'atm', 'bank_app', 'operator_app', 'website', 'autopay', 'third_party', 'esim_app', 'other')",
             name=op.f("ck_topups_channel_known"),
@@ -101,7 +101,7 @@ def upgrade() -> None:
         "history",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("topup_id", sa.Integer(), nullable=False),
-        sa.Column("at", tracker.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("source", sa.String(length=8), nullable=False),
         sa.Column("action", sa.String(length=16), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
@@ -120,7 +120,7 @@ def upgrade() -> None:
         sa.Column("original_name", sa.String(length=255), nullable=False),
         sa.Column("media_type", sa.String(length=100), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
-        sa.Column("added_at", tracker.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["topup_id"], ["topups.id"], name=op.f("fk_receipts_topup_id_topups")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_receipts")),
         sa.UniqueConstraint("topup_id", "sha256", name=op.f("uq_receipts_topup_id_sha256")),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.types
+import tracker.storage.types
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -26,12 +26,12 @@ def upgrade() -> None:
         sa.Column("source_name", sa.String(length=255), nullable=False),
         sa.Column("source_sha256", sa.String(length=64), nullable=False),
         sa.Column("profile", sa.String(length=80), nullable=False),
-        sa.Column("created_at", tracker.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("new_count", sa.Integer(), nullable=False),
         sa.Column("present_count", sa.Integer(), nullable=False),
         sa.Column("duplicate_count", sa.Integer(), nullable=False),
         sa.Column("refused_count", sa.Integer(), nullable=False),
-        sa.Column("undone_at", tracker.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("undone_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_batches")),
     )
     with op.batch_alter_table("topups", schema=None) as batch_op:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import tracker.types
+import tracker.storage.types
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("base", sa.String(length=3), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("rate", sa.String(length=40), nullable=False),
-        sa.Column("created_at", tracker.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rates")),
         sa.UniqueConstraint("currency", "base", "valid_from", name=op.f("uq_rates_currency_base_valid_from")),
     )
@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("topup_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("at", tracker.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tracker.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["topup_id"], ["topups.id"], name=op.f("fk_acknowledgements_topup_id_topups")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_acknowledgements")),
         sa.UniqueConstraint("topup_id", "kind", name=op.f("uq_acknowledgements_topup_id_kind")),

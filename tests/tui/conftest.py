@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NOW, fresh_database_url
-from tracker import db
-from tracker.clock import Clock
-from tracker.service import Tracker
-from tracker.settings import load_settings
+from tracker.domain.clock import Clock
+from tracker.domain.settings import load_settings
+from tracker.service.facade import Tracker
+from tracker.storage import db
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from textual.widgets.data_table import ColumnKey
 from bench.generate import write as write_bench_csv
 from tests.helpers import KCELL, add, write_file
 from tests.tui.waiting import tables_measured, workers_done
-from tracker.records import TopUpSort
-from tracker.service import Tracker
-from tracker.vocab import SortKey
+from tracker.domain.records import TopUpSort
+from tracker.domain.vocab import SortKey
+from tracker.service.facade import Tracker
 from tui.app import TopupApp
 from tui.screens.dialogs import ConfirmDialog, VerifyDialog
 from tui.screens.form import TopUpForm

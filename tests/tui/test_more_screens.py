@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
 from tests.helpers import add, write_file
 from tests.tui.test_flows import settle
-from tracker.service import Tracker
+from tracker.service.facade import Tracker
 from tui.app import TopupApp
 from tui.screens.detail import DetailScreen
 from tui.screens.lines import LineForm

@@ -14,7 +14,7 @@ from textual.widgets import Input
 
 from tests.helpers import BEELINE, add, write_file
 from tests.tui.waiting import tables_measured, workers_done
-from tracker.service import Tracker
+from tracker.service.facade import Tracker
 from tui.app import TopupApp
 from tui.screens.transfers import ImportScreen
 

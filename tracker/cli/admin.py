@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from tracker import db
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
-from tracker.i18n import _
-from tracker.service import Tracker
-from tracker.settings import load_settings, sqlite_url
+from tracker.domain.i18n import _
+from tracker.domain.settings import load_settings, sqlite_url
+from tracker.service.facade import Tracker
+from tracker.storage import db
 
 pass_app = click.make_pass_decorator(AppContext)
 

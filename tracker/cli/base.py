@@ -11,8 +11,8 @@ import os
 import click
 
 from tracker.cli.context import AppContext
-from tracker.errors import InvalidInputs, TrackerError
-from tracker.i18n import _
+from tracker.domain.errors import InvalidInputs, TrackerError
+from tracker.domain.i18n import _
 
 
 class TopupGroup(click.Group):

@@ -6,8 +6,8 @@ from functools import cached_property
 
 from rich.console import Console
 
-from tracker.service import Tracker
-from tracker.settings import Settings, load_settings
+from tracker.domain.settings import Settings, load_settings
+from tracker.service.facade import Tracker
 
 
 class AppContext:

@@ -10,18 +10,18 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from tracker import formatting as fmt
-from tracker import report_views as views
-from tracker.checks import CheckOptions, CheckResult, Finding, Ref
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.receipts import receipts
 from tracker.cli.transfers import DefaultCommandGroup
-from tracker.clock import month_bounds, month_of, parse_month
-from tracker.errors import InvalidInput
-from tracker.i18n import _
-from tracker.money import plain
-from tracker.reports import DIMENSIONS
+from tracker.domain import formatting as fmt
+from tracker.domain.clock import month_bounds, month_of, parse_month
+from tracker.domain.errors import InvalidInput
+from tracker.domain.i18n import _
+from tracker.domain.money import plain
+from tracker.flows.checks import CheckOptions, CheckResult, Finding, Ref
+from tracker.flows.reports import views as views
+from tracker.flows.reports.build import DIMENSIONS
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -135,7 +135,7 @@ def check(
 def _ref_json(ref: Ref | None, app: AppContext) -> dict[str, object] | None:
     if ref is None:
         return None
-    from tracker.clock import iso_local
+    from tracker.domain.clock import iso_local
 
     return {"id": ref.id, "uid": ref.uid, "occurred_at": iso_local(ref.occurred_at, app.settings.zone),
             "line": ref.line, "amount": plain(ref.amount, ref.currency), "currency": ref.currency}  # fmt: skip

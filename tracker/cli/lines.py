@@ -7,13 +7,13 @@ import sys
 
 import click
 
-from tracker import formatting as fmt
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.output import lines_table
-from tracker.i18n import _
-from tracker.operators import brand
-from tracker.records import LineRecord
+from tracker.domain import formatting as fmt
+from tracker.domain.i18n import _
+from tracker.domain.operators import brand
+from tracker.domain.records import LineRecord
 
 pass_app = click.make_pass_decorator(AppContext)
 

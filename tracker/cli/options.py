@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from tracker.i18n import _
-from tracker.vocab import Channel, RefKind, Status, choices
+from tracker.domain.i18n import _
+from tracker.domain.vocab import Channel, RefKind, Status, choices
 
 # CLI option name -> canonical field name (the CSV column that holds the same value).
 TOPUP_OPTIONS: dict[str, tuple[str, str]] = {

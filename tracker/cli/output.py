@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-from tracker import formatting as fmt
-from tracker.canonical import COLUMNS, to_fields
-from tracker.detail import detail_rows, line_cells
-from tracker.exporting import write_csv as export_csv
-from tracker.i18n import _
-from tracker.operators import brand
-from tracker.records import HistoryRecord, LineRecord, ReceiptRecord, TopUpRecord
+from tracker.domain import formatting as fmt
+from tracker.domain.canonical import COLUMNS, to_fields
+from tracker.domain.detail import detail_rows, line_cells
+from tracker.domain.i18n import _
+from tracker.domain.operators import brand
+from tracker.domain.records import HistoryRecord, LineRecord, ReceiptRecord, TopUpRecord
+from tracker.flows.exporting.writer import write_csv as export_csv
 
 # Columns by importance: what fits an 80-column terminal first, the rest as the terminal widens.
 _TOPUP_COLUMNS = (

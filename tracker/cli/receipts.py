@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tracker import formatting as fmt
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
-from tracker.i18n import _, ngettext
-from tracker.vocab import Source
+from tracker.domain import formatting as fmt
+from tracker.domain.i18n import _, ngettext
+from tracker.domain.vocab import Source
 
 pass_app = click.make_pass_decorator(AppContext)
 

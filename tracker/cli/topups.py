@@ -7,18 +7,18 @@ from pathlib import Path
 
 import click
 
-from tracker import formatting as fmt
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.options import fields_from, filter_options, output_format, topup_fields
 from tracker.cli.output import history_table, topup_detail, topups_table, write_csv, write_json
-from tracker.clock import month_bounds, parse_instant, parse_month
-from tracker.errors import InvalidInput
-from tracker.i18n import _
-from tracker.operators import brand
-from tracker.records import TopUpFilter, TopUpRecord, TopUpSort
-from tracker.service import LineNotFound
-from tracker.vocab import Channel, SortKey, Source, Status, choices, label, parse_choice
+from tracker.domain import formatting as fmt
+from tracker.domain.clock import month_bounds, parse_instant, parse_month
+from tracker.domain.errors import InvalidInput
+from tracker.domain.i18n import _
+from tracker.domain.operators import brand
+from tracker.domain.records import TopUpFilter, TopUpRecord, TopUpSort
+from tracker.domain.vocab import Channel, SortKey, Source, Status, choices, label, parse_choice
+from tracker.service.facade import LineNotFound
 
 pass_app = click.make_pass_decorator(AppContext)
 

@@ -12,14 +12,14 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from tracker import formatting as fmt
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.options import filter_options
 from tracker.cli.topups import _filters
-from tracker.i18n import _
-from tracker.importing import ImportOptions, ImportReport
-from tracker.vocab import Source
+from tracker.domain import formatting as fmt
+from tracker.domain.i18n import _
+from tracker.domain.vocab import Source
+from tracker.flows.importing.importer import ImportOptions, ImportReport
 
 pass_app = click.make_pass_decorator(AppContext)
 SHOWN_PROBLEMS = 50

@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tracker import formatting as fmt
-from tracker.checks import CheckOptions, CheckResult
-from tracker.i18n import _
-from tracker.vocab import Source
+from tracker.domain import formatting as fmt
+from tracker.domain.i18n import _
+from tracker.domain.vocab import Source
+from tracker.flows.checks import CheckOptions, CheckResult
 from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.workers import ReportsWorkerErrors

@@ -14,12 +14,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import get_current_worker
 
-from tracker import formatting as fmt
-from tracker.checks import KINDS, CheckOptions, CheckResult
-from tracker.clock import month_of
-from tracker.i18n import _
-from tracker.operators import brand
-from tracker.records import LineRecord
+from tracker.domain import formatting as fmt
+from tracker.domain.clock import month_of
+from tracker.domain.i18n import _
+from tracker.domain.operators import brand
+from tracker.domain.records import LineRecord
+from tracker.flows.checks import KINDS, CheckOptions, CheckResult
 from tui.screens.detail import DetailScreen
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
@@ -99,7 +99,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._chart(report)
 
     def _chart(self, report) -> None:
-        from tracker.report_views import chart
+        from tracker.flows.reports.views import chart
 
         self.query_one(SpendChart).show(*chart(report))
 

@@ -10,10 +10,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tracker import formatting as fmt
-from tracker.detail import detail_rows
-from tracker.i18n import _
-from tracker.records import HistoryRecord, ReceiptRecord, TopUpRecord
+from tracker.domain import formatting as fmt
+from tracker.domain.detail import detail_rows
+from tracker.domain.i18n import _
+from tracker.domain.records import HistoryRecord, ReceiptRecord, TopUpRecord
 from tui.viewer import open_with_system_viewer
 from tui.widgets.receipt_preview import ReceiptPreview
 from tui.workers import ReportsWorkerErrors

@@ -8,10 +8,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from tracker import formatting as fmt
-from tracker.i18n import _
-from tracker.records import TopUpRecord
-from tracker.vocab import VerifiedBy, label
+from tracker.domain import formatting as fmt
+from tracker.domain.i18n import _
+from tracker.domain.records import TopUpRecord
+from tracker.domain.vocab import VerifiedBy, label
 
 
 class ConfirmDialog(ModalScreen[bool]):

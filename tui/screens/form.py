@@ -13,13 +13,13 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from tracker import formatting as fmt
-from tracker.canonical import parse_fields, to_fields
-from tracker.errors import InvalidInput, InvalidInputs
-from tracker.i18n import _
-from tracker.records import LineRecord, NewTopUp, TopUpRecord
-from tracker.service import LineNotFound
-from tracker.vocab import Channel, RefKind, Source, Status, label
+from tracker.domain import formatting as fmt
+from tracker.domain.canonical import parse_fields, to_fields
+from tracker.domain.errors import InvalidInput, InvalidInputs
+from tracker.domain.i18n import _
+from tracker.domain.records import LineRecord, NewTopUp, TopUpRecord
+from tracker.domain.vocab import Channel, RefKind, Source, Status, label
+from tracker.service.facade import LineNotFound
 from tui.screens.dialogs import ConfirmDialog
 from tui.workers import ReportsWorkerErrors
 

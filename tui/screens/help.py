@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
-from tracker.i18n import _
+from tracker.domain.i18n import _
 
 ADVICE = _("""
 ## The advice topup follows

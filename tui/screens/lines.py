@@ -9,14 +9,14 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
 
-from tracker import formatting as fmt
-from tracker.detail import line_cells
-from tracker.errors import InvalidInput
-from tracker.i18n import _
-from tracker.operators import OPERATORS
-from tracker.phones import parse_phone
-from tracker.records import LineRecord
-from tracker.vocab import SimKind, label
+from tracker.domain import formatting as fmt
+from tracker.domain.detail import line_cells
+from tracker.domain.errors import InvalidInput
+from tracker.domain.i18n import _
+from tracker.domain.operators import OPERATORS
+from tracker.domain.phones import parse_phone
+from tracker.domain.records import LineRecord
+from tracker.domain.vocab import SimKind, label
 from tui.workers import ReportsWorkerErrors
 
 

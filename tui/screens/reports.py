@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
-from tracker.clock import month_of, parse_month
-from tracker.errors import TrackerError
-from tracker.i18n import _
+from tracker.domain.clock import month_of, parse_month
+from tracker.domain.errors import TrackerError
+from tracker.domain.i18n import _
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
@@ -69,7 +69,7 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def _load(self, first, last) -> None:
-        from tracker import report_views
+        from tracker.flows.reports import views as report_views
 
         report = self.app.tracker.report(first, last)  # type: ignore[attr-defined]
         sections = report_views.sections(report)
@@ -102,7 +102,7 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _export(self, kind: str) -> None:
-        from tracker import report_views
+        from tracker.flows.reports import views as report_views
 
         first, last = self.report.months[0].month, self.report.months[-1].month  # type: ignore[union-attr]
         name = f"topup-report-{first:%Y-%m}" + (f"-to-{last:%Y-%m}" if last != first else "")

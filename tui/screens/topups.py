@@ -11,12 +11,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tracker import formatting as fmt
-from tracker.clock import month_bounds, parse_month
-from tracker.errors import TrackerError
-from tracker.i18n import _
-from tracker.records import TopUpFilter, TopUpRecord
-from tracker.vocab import Channel, SortKey, Source, Status
+from tracker.domain import formatting as fmt
+from tracker.domain.clock import month_bounds, parse_month
+from tracker.domain.errors import TrackerError
+from tracker.domain.i18n import _
+from tracker.domain.records import TopUpFilter, TopUpRecord
+from tracker.domain.vocab import Channel, SortKey, Source, Status
 from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.screens.form import TopUpForm

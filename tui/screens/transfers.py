@@ -26,13 +26,13 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from tracker.clock import month_bounds, parse_month
-from tracker.errors import Cancelled
-from tracker.i18n import _
-from tracker.importing import ImportOptions, ImportReport
-from tracker.profile import builtin_names
-from tracker.records import TopUpFilter
-from tracker.vocab import Source
+from tracker.domain.clock import month_bounds, parse_month
+from tracker.domain.errors import Cancelled
+from tracker.domain.i18n import _
+from tracker.domain.records import TopUpFilter
+from tracker.domain.vocab import Source
+from tracker.flows.importing.importer import ImportOptions, ImportReport
+from tracker.flows.importing.profile import builtin_names
 from tui.workers import ReportsWorkerErrors
 
 

@@ -7,8 +7,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Select
 
-from tracker.i18n import _
-from tracker.vocab import Channel, Status, label
+from tracker.domain.i18n import _
+from tracker.domain.vocab import Channel, Status, label
 
 
 class FilterBar(Horizontal):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual_plotext import PlotextPlot
 
-from tracker.i18n import _
+from tracker.domain.i18n import _
 
 TICK_EVERY = 3
 

@@ -14,11 +14,11 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
-from tracker import formatting as fmt
-from tracker.i18n import _
-from tracker.operators import brand
-from tracker.records import Page, TopUpFilter, TopUpRecord, TopUpSort
-from tracker.vocab import SortKey
+from tracker.domain import formatting as fmt
+from tracker.domain.i18n import _
+from tracker.domain.operators import brand
+from tracker.domain.records import Page, TopUpFilter, TopUpRecord, TopUpSort
+from tracker.domain.vocab import SortKey
 from tui.workers import ReportsWorkerErrors
 
 PAGE = 100

@@ -1,0 +1,1 @@
+"""Pure rules and values: money, time, phones, operators, vocabularies, records, errors, text. No SQLAlchemy."""

@@ -1,0 +1,199 @@
+"""Aware instants only: parse with explicit formats, store UTC, show and group in the user's zone.
+
+Kazakhstan moved to UTC+5 on 2024-03-01 (Almaty was UTC+6): at 00:00 +06 the clocks went back to 23:00 +05
+on 29 February (so says tzdata), so that wall-clock hour happened twice in Almaty. Such a local time is refused
+unless an offset says which one is meant. Zones come from the `tzdata` package, never an older system copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from dateutil.parser import isoparse
+from dateutil.relativedelta import relativedelta
+
+from tracker.domain.errors import InvalidInput, field_error
+from tracker.domain.i18n import _
+
+DEFAULT_ZONE = "Asia/Almaty"
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+# Day-first formats people and Kazakh exports use, tried in order; each is unambiguous by shape.
+DAY_FIRST_FORMATS = (
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d.%m.%y %H:%M:%S",
+    "%d.%m.%y %H:%M",
+    "%d.%m.%y",
+)
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+ACCEPTED = "2026-11-24T14:05, 2026-11-24 14:05+05:00, 24.11.2026 14:05 or 24.11.26"
+
+
+@dataclass
+class Clock:
+    """The source of "now": real by default, fixed in tests and snapshots."""
+
+    fixed: datetime | None = None
+
+    def now(self) -> datetime:
+        return self.fixed.astimezone(UTC) if self.fixed else datetime.now(UTC).replace(microsecond=0)
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    """A time zone by IANA name from the bundled tzdata, with a clear refusal for a typo."""
+    try:
+        resource = resources.files("tzdata.zoneinfo").joinpath(*name.split("/"))
+        with resource.open("rb") as handle:
+            return ZoneInfo.from_file(handle, key=name)
+    except (OSError, ValueError):
+        raise InvalidInput(
+            _("unknown time zone {name!r}").format(name=name),
+            hint=_("an IANA name such as Asia/Almaty"),
+        ) from None
+
+
+def localize(naive: datetime, tz: ZoneInfo, *, field: str = "date", raw: object = None) -> datetime:
+    """Attach `tz` to a wall-clock time, refusing one that happened twice or never."""
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        why = (
+            _("this local time happened twice in {zone} (a clock change)")
+            if round_trip == naive
+            else _("this local time did not exist in {zone} (a clock change)")
+        ).format(zone=tz.key)
+        raise field_error(field, raw if raw is not None else naive, why, _("add the offset, e.g. +05:00"))
+    return first
+
+
+def parse_instant(
+    text: str,
+    tz: ZoneInfo,
+    *,
+    now: datetime | None = None,
+    field: str = "date",
+    end_of_day: bool = False,
+    allow_future: bool = False,
+) -> datetime:
+    """An aware UTC instant from ISO 8601 or day-first text; local times are read in `tz`."""
+    raw = text.strip()
+    if not raw:
+        raise field_error(field, text, _("it is empty"), ACCEPTED)
+    value, had_time = _parse_shape(raw, tz, field)
+    if value.tzinfo is None:
+        if not had_time:
+            value = datetime.combine(value.date(), time(23, 59, 59) if end_of_day else time(0, 0))
+        value = localize(value, tz, field=field, raw=text)
+    value = value.astimezone(UTC).replace(microsecond=0)
+    if not allow_future and now is not None and value > now + FUTURE_TOLERANCE:
+        raise field_error(field, text, _("it is in the future"), _("a top-up is recorded after it happened"))
+    return value
+
+
+def _iso(raw: str) -> datetime:
+    """ISO 8601: the standard library's reader for the common full form, dateutil's for the rest."""
+    if len(raw) >= 19 and raw[10] == "T":
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            pass
+    return isoparse(raw)
+
+
+def _parse_shape(raw: str, tz: ZoneInfo, field: str) -> tuple[datetime, bool]:
+    if _ISO_RE.match(raw):
+        try:
+            value = _iso(raw.replace(" ", "T", 1))
+        except (ValueError, OverflowError):
+            raise field_error(field, raw, _("not a real date and time"), ACCEPTED) from None
+        return value, len(raw) > 10
+    for fmt in DAY_FIRST_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt), "%H" in fmt
+        except ValueError:
+            continue
+    raise field_error(field, raw, _("not a date in a format topup reads"), ACCEPTED)
+
+
+def parse_with_formats(
+    text: str,
+    formats: tuple[str, ...],
+    tz: ZoneInfo,
+    *,
+    field: str = "date",
+    year_range: tuple[int, int] | None = None,
+    now: datetime | None = None,
+) -> datetime:
+    """An instant read with a source's own explicit formats ("iso" for ISO 8601), never guessed."""
+    raw = text.strip()
+    value = None
+    for fmt in formats:
+        try:
+            value = _iso(raw) if fmt == "iso" else datetime.strptime(raw, fmt)
+            break
+        except (ValueError, OverflowError):
+            continue
+    if value is None:
+        shown = ", ".join("ISO 8601" if f == "iso" else f for f in formats)
+        raise field_error(
+            field, text, _("not a date in this source's format"), _("expected {formats}").format(formats=shown)
+        )
+    if year_range and not year_range[0] <= value.year <= year_range[1]:
+        raise field_error(
+            field,
+            text,
+            _("the year {year} is outside {first}-{last}").format(
+                year=value.year, first=year_range[0], last=year_range[1]
+            ),
+            _("check the profile's year_range"),
+        )
+    if value.tzinfo is None:
+        value = localize(value, tz, field=field, raw=text)
+    value = value.astimezone(UTC).replace(microsecond=0)
+    if now is not None and value > now + FUTURE_TOLERANCE:
+        raise field_error(field, text, _("it is in the future"))
+    return value
+
+
+def parse_month(text: str, field: str = "month") -> date:
+    """`2026-11` as the first day of that month."""
+    match = _MONTH_RE.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise field_error(field, text, _("not a month"), _("YYYY-MM, e.g. 2026-11"))
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def month_bounds(month: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """UTC instants [start, end) of a calendar month in local time."""
+    start = datetime.combine(month.replace(day=1), time(0), tzinfo=tz)
+    end = datetime.combine(month.replace(day=1) + relativedelta(months=1), time(0), tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def month_of(instant: datetime, tz: ZoneInfo) -> date:
+    """The local calendar month an instant belongs to."""
+    local = instant.astimezone(tz)
+    return date(local.year, local.month, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """Every month from `first` to `last`, both included."""
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current += relativedelta(months=1)
+    return months
+
+
+def iso_local(instant: datetime | None, tz: ZoneInfo) -> str:
+    """`2026-11-24T14:05:00+05:00`: the canonical text of an instant in the user's zone."""
+    return instant.astimezone(tz).isoformat(timespec="seconds") if instant else ""

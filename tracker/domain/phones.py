@@ -1,0 +1,77 @@
+"""Phone numbers: every way people type a KZ number becomes one E.164 string.
+
+phonenumbers does the parsing, validation and formatting; the operator comes from our own prefix table.
+Russia shares +7, so numbers are read for region KZ and a +7 9xx number is foreign, not a typo of a KZ one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
+
+from tracker.domain.errors import field_error
+from tracker.domain.i18n import _
+from tracker.domain.operators import suggest
+
+ACCEPTED = "+7 701 123 45 67, 8 701 123 45 67, 7011234567, or +86 … for a foreign line"
+_MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    e164: str
+    foreign: bool
+    suggested_operator: str | None
+
+
+@lru_cache(maxsize=65536)
+def parse_phone(text: str, field: str = "line") -> Phone:
+    """Normalise a number as typed; refuse anything that is not a valid mobile or foreign number.
+
+    Cached: an import repeats the same few thousand numbers a million times, and parsing is the slow part."""
+    raw = text.strip()
+    digits = "".join(c for c in raw if c.isdigit())
+    if not digits:
+        raise field_error(field, text, _("not a phone number"), ACCEPTED)
+    candidate = raw
+    if not raw.startswith("+") and len(digits) == 11 and digits[0] == "8":
+        candidate = "+7" + digits[1:]  # the domestic 8 prefix
+    elif not raw.startswith("+") and len(digits) == 11 and digits[0] == "7":
+        candidate = "+" + digits
+    try:
+        number = phonenumbers.parse(candidate, "KZ")
+    except NumberParseException:
+        raise field_error(field, text, _("not a phone number"), ACCEPTED) from None
+    if not phonenumbers.is_valid_number(number):
+        raise field_error(field, text, _("not a valid number"), ACCEPTED)
+    region = phonenumbers.region_code_for_number(number)
+    if region == "KZ" and phonenumbers.number_type(number) not in _MOBILE:
+        raise field_error(field, text, _("this is a landline, not a mobile number"), ACCEPTED)
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return Phone(e164, region != "KZ", suggest(e164))
+
+
+@lru_cache(maxsize=65536)
+def display(e164: str) -> str:
+    """`+7 701 123 4567` as phonenumbers formats it internationally.
+
+    A stored +7 number is built directly rather than parsed again (country codes are prefix-free, so `+7` is
+    the whole code): a reseller's report shows thousands of lines, and parsing was most of the cost."""
+    try:
+        if e164.startswith("+7") and e164[2:].isdigit():
+            number = PhoneNumber(country_code=7, national_number=int(e164[2:]))
+        else:
+            number = phonenumbers.parse(e164)
+        return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    except NumberParseException:
+        return e164
+
+
+def mask(e164: str) -> str:
+    """`+7701***4567`: enough to recognise a line when sharing an export, not enough to call it."""
+    if len(e164) <= 8:
+        return e164
+    return e164[:5] + "***" + e164[-4:]

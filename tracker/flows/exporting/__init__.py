@@ -1,0 +1,1 @@
+"""Writing top-ups out: canonical CSV and bundles with their receipts."""

@@ -1,0 +1,1 @@
+"""Reading CSV files and bundles into top-ups: profiles, encodings, validation, duplicates."""

@@ -1,0 +1,342 @@
+"""Monthly spending reports: the database groups, pandas pivots what it grouped, amounts stay exact.
+
+Months are calendar months in the user's zone: each month becomes its UTC bounds (the 2024 Almaty change makes
+February 2024 one hour longer) and one CASE expression buckets rows into them, so grouping happens in SQL over an
+index range and pandas only sees a few hundred grouped rows, never the top-ups themselves. Sums are integer minor
+units per currency; currencies are never added together unless converted with a rate that is named.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Engine, and_, case, exists, func, literal, select
+from sqlalchemy.orm import Session
+
+from tracker.domain.clock import month_bounds, months_between
+from tracker.domain.money import from_minor
+from tracker.domain.operators import brand
+from tracker.domain.phones import display
+from tracker.domain.vocab import SPENDING_STATUSES, Status
+from tracker.flows.reports.rates import RateUsed, convert
+from tracker.storage.models import Line, Receipt, TopUp
+
+if TYPE_CHECKING:  # pandas is imported where a report is made: `topup list` and the app start without it
+    import pandas as pd
+
+DIMENSIONS = ("line", "operator", "channel", "provider")
+SPENDING = tuple(s.value for s in SPENDING_STATUSES)
+NONE_KEY = "(none)"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    count: int
+    spent: dict[str, Decimal]
+
+
+@dataclass
+class MonthReport:
+    month: date
+    count: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # spending top-ups per spent currency
+    spent: dict[str, Decimal] = field(default_factory=dict)
+    fees: dict[str, Decimal] = field(default_factory=dict)
+    credited: dict[str, Decimal] = field(default_factory=dict)
+    shortfall: dict[str, Decimal] = field(default_factory=dict)
+    average: dict[str, Decimal] = field(default_factory=dict)
+    apart: dict[str, tuple[int, dict[str, Decimal]]] = field(default_factory=dict)  # failed / refunded
+    breakdowns: dict[str, list[Breakdown]] = field(default_factory=dict)
+    reference_share: Decimal | None = None
+    receipt_share: Decimal | None = None
+    verified_share: Decimal | None = None
+    vs_previous: dict[str, Decimal | None] = field(default_factory=dict)
+    vs_average: dict[str, Decimal | None] = field(default_factory=dict)
+    converted: Decimal | None = None  # spent in the base currency, when asked for
+
+
+@dataclass
+class Report:
+    zone: str
+    months: list[MonthReport]
+    total: MonthReport
+    base: str | None = None
+    rates: list[RateUsed] = field(default_factory=list)
+    history: dict[date, dict[str, Decimal]] = field(default_factory=dict)  # spent per month, for the chart
+
+
+def build_report(
+    engine: Engine, zone: ZoneInfo, first: date, last: date, *, line: str | None = None, base: str | None = None
+) -> Report:
+    """The report for the months first..last (local), with twelve earlier months for comparisons and the chart.
+
+    Three grouped queries, each one pass over its index range: everything about the shown months by status,
+    currency, channel and provider (the totals and two breakdowns); the shown months' spending by line (the line
+    and operator breakdowns); and only the spending of the twelve months before, for the comparisons."""
+    months = months_between(first, last)
+    context = months_between(first - relativedelta(months=12), last)
+    spans = {m: month_bounds(m, zone) for m in context}
+    shown = {m: spans[m] for m in months}
+    with Session(engine) as s:
+        totals = _totals(s, shown, line)
+        by_line = _by_line(s, shown, line)
+        earlier = _earlier_spending(s, {m: spans[m] for m in context if m not in shown}, line)
+    parts = _parts(totals, by_line)
+    reports = [_month(m, totals, parts) for m in months]
+    total = _sum_months(first, reports)
+    history = dict(sorted((earlier | _spent_by_month(totals)).items()))
+    _compare(reports, history)
+    report = Report(zone.key, reports, total, base, history=history)
+    if base:
+        with Session(engine) as s:
+            convert(s, report, spans, base)
+    return report
+
+
+def _bucket(spans: dict[date, tuple]) -> object:
+    whens = [
+        (and_(TopUp.occurred_at >= start, TopUp.occurred_at < end), literal(m.strftime("%Y-%m")))
+        for m, (start, end) in spans.items()
+    ]
+    return case(*whens, else_=literal(None)).label("month")
+
+
+def _scope(query, spans: dict[date, tuple], line: str | None):
+    starts = [s for s, _e in spans.values()]
+    ends = [e for _s, e in spans.values()]
+    query = query.where(TopUp.deleted_at.is_(None), TopUp.occurred_at >= min(starts), TopUp.occurred_at < max(ends))
+    if line:
+        query = query.where(TopUp.line_id == select(Line.id).where(Line.number == line).scalar_subquery())
+    return query
+
+
+SPENT_CUR = func.coalesce(TopUp.paid_currency, TopUp.currency)
+SPENT_MINOR = func.coalesce(TopUp.paid_minor, TopUp.amount_minor) + func.coalesce(TopUp.fee_minor, 0)
+TOTAL_COLUMNS = ["month", "status", "spent_cur", "asked_cur", "channel", "provider", "n", "spent", "fees", "asked",
+                 "credited", "short", "with_ref", "with_receipt", "verified"]  # fmt: skip
+SUMMED = TOTAL_COLUMNS[6:]
+
+
+def _flag(condition) -> object:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFrame:
+    """The shown months grouped finely enough for every total and the channel and provider breakdowns."""
+    import pandas as pd
+
+    short = case((TopUp.credited_minor.is_not(None), TopUp.amount_minor - TopUp.credited_minor), else_=0)
+    has_receipt = exists().where(Receipt.topup_id == TopUp.id)
+    query = select(
+        _bucket(spans),
+        TopUp.status,
+        SPENT_CUR.label("spent_cur"),
+        TopUp.currency.label("asked_cur"),
+        TopUp.channel,
+        TopUp.provider,
+        func.count().label("n"),
+        func.sum(SPENT_MINOR).label("spent"),
+        func.sum(func.coalesce(TopUp.fee_minor, 0)).label("fees"),
+        func.sum(TopUp.amount_minor).label("asked"),
+        func.sum(func.coalesce(TopUp.credited_minor, 0)).label("credited"),
+        func.sum(short).label("short"),
+        _flag(TopUp.reference.is_not(None)).label("with_ref"),
+        _flag(has_receipt).label("with_receipt"),
+        _flag(TopUp.verified_at.is_not(None)).label("verified"),
+    ).group_by("month", TopUp.status, "spent_cur", "asked_cur", TopUp.channel, TopUp.provider)
+    rows = s.execute(_scope(query, spans, line)).all() if spans else []
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=TOTAL_COLUMNS)
+    return frame.astype({c: "int64" for c in SUMMED}) if len(frame) else frame
+
+
+def _by_line(s: Session, spans: dict[date, tuple], line: str | None) -> list[tuple[str, str, str, str, int, int]]:
+    """(month, line key, operator key, currency, count, spent) of the spending top-ups, grouped by line id in SQL;
+    the lines' names are looked up once each rather than grouped by with every top-up."""
+    if not spans:
+        return []
+    query = (
+        select(_bucket(spans), TopUp.line_id, SPENT_CUR.label("cur"), func.count(), func.sum(SPENT_MINOR))
+        .where(TopUp.status.in_(SPENDING))
+        .group_by("month", TopUp.line_id, "cur")
+    )
+    rows = s.execute(_scope(query, spans, line)).all()
+    ids = {r[1] for r in rows}
+    names = {
+        line_id: (_key("line", (label, number)), _key("operator", (operator,)))
+        for line_id, label, number, operator in s.execute(select(Line.id, Line.label, Line.number, Line.operator))
+        if line_id in ids
+    }
+    return [(month, *names[line_id], cur, int(n), int(minor)) for month, line_id, cur, n, minor in rows]
+
+
+def _earlier_spending(s: Session, spans: dict[date, tuple], line: str | None) -> dict[date, dict[str, Decimal]]:
+    """Only what the comparisons need of the months before the report: spending per month and currency."""
+    if not spans:
+        return {}
+    query = (
+        select(_bucket(spans), SPENT_CUR.label("cur"), func.sum(SPENT_MINOR))
+        .where(TopUp.status.in_(SPENDING))
+        .group_by("month", "cur")
+    )
+    found: dict[date, dict[str, Decimal]] = {}
+    for label, cur, minor in s.execute(_scope(query, spans, line)):
+        found.setdefault(_month_of(label), {})[cur] = from_minor(int(minor), cur)
+    return found
+
+
+def _parts(totals: pd.DataFrame, by_line: list[tuple]) -> dict[str, dict[str, list[tuple[str, str, int, int]]]]:
+    """Per dimension and month label, (key, currency, count, spent) rows, not yet added up per key."""
+    parts: dict[str, dict[str, list]] = {d: defaultdict(list) for d in DIMENSIONS}
+    for month, line_key, operator_key, cur, n, minor in by_line:
+        parts["line"][month].append((line_key, cur, n, minor))
+        parts["operator"][month].append((operator_key, cur, n, minor))
+    if len(totals):
+        spending = totals[totals["status"].isin(SPENDING)]
+        for dimension in ("channel", "provider"):
+            grouped = spending.groupby(["month", dimension, "spent_cur"], dropna=False)[["n", "spent"]].sum()
+            for (month, key, cur), n, minor in zip(grouped.index, grouped["n"], grouped["spent"], strict=True):
+                parts[dimension][month].append((_key(dimension, (None if _missing(key) else key,)), cur, n, minor))
+    return parts
+
+
+def _missing(value: object) -> bool:
+    return value is None or value != value  # pandas turns a NULL group key into NaN
+
+
+def _key(dimension: str, values: tuple) -> str:
+    if dimension == "line":
+        label, number = values
+        return f"{label} ({display(number)})" if label else display(number)
+    if dimension == "operator":
+        return brand(values[0]) if values[0] else NONE_KEY
+    return values[0] or NONE_KEY
+
+
+def _money(frame: pd.DataFrame, column: str, currency_column: str) -> dict[str, Decimal]:
+    if frame.empty:
+        return {}
+    sums = frame.groupby(currency_column)[column].sum()
+    return {cur: from_minor(int(v), cur) for cur, v in sorted(sums.items()) if int(v) or column == "spent"}
+
+
+def _month(month: date, totals: pd.DataFrame, parts: dict[str, dict[str, list]]) -> MonthReport:
+    label = month.strftime("%Y-%m")
+    rows = totals[totals["month"] == label] if len(totals) else totals
+    spending = rows[rows["status"].isin(SPENDING)] if len(rows) else rows
+    report = MonthReport(month)
+    if len(spending):
+        report.count = int(spending["n"].sum())
+        report.spent = _money(spending, "spent", "spent_cur")
+        report.fees = _money(spending, "fees", "spent_cur")
+        report.credited = _money(spending[spending["status"] == Status.CREDITED.value], "credited", "asked_cur")
+        report.shortfall = _shortfall(spending)
+        report.counts = {c: int(v) for c, v in spending.groupby("spent_cur")["n"].sum().items()}
+        report.average = _averages(report.spent, report.counts)
+        n = Decimal(report.count)
+        report.reference_share = _share(int(spending["with_ref"].sum()), n)
+        report.receipt_share = _share(int(spending["with_receipt"].sum()), n)
+        report.verified_share = _share(int(spending["verified"].sum()), n)
+    for status in (Status.FAILED.value, Status.REFUNDED.value):
+        apart = rows[rows["status"] == status] if len(rows) else rows
+        if len(apart):
+            report.apart[status] = (int(apart["n"].sum()), _money(apart, "spent", "spent_cur"))
+    for dimension, by_month in parts.items():
+        report.breakdowns[dimension] = _entries(by_month.get(label, []))
+    return report
+
+
+def _shortfall(spending: pd.DataFrame) -> dict[str, Decimal]:
+    credited = spending[spending["status"] == Status.CREDITED.value]
+    open_ = spending[spending["status"].isin([Status.PENDING.value, Status.DISPUTED.value])]
+    total: dict[str, int] = defaultdict(int)
+    for cur, v in credited.groupby("asked_cur")["short"].sum().items():
+        total[cur] += int(v)
+    for cur, v in open_.groupby("asked_cur")["asked"].sum().items():
+        total[cur] += int(v)
+    return {cur: from_minor(v, cur) for cur, v in sorted(total.items()) if v}
+
+
+def _share(part: int, whole: Decimal) -> Decimal | None:
+    return (Decimal(part) / whole).quantize(Decimal("0.001")) if whole else None
+
+
+def _entries(rows: list[tuple[str, str, int, int]]) -> list[Breakdown]:
+    """One month's rows, already grouped by SQL per key and currency: a plain loop, not a groupby per key (a
+    reseller's month has thousands of lines)."""
+    counts: dict[str, int] = defaultdict(int)
+    spent: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key, cur, n, minor in rows:
+        counts[key] += int(n)
+        spent[key][cur] += int(minor)
+    found = [
+        Breakdown(str(key), counts[key], {cur: from_minor(v, cur) for cur, v in sorted(spent[key].items())})
+        for key in counts
+    ]
+    return sorted(found, key=lambda b: (-b.count, b.key))
+
+
+def _averages(spent: dict[str, Decimal], counts: dict[str, int]) -> dict[str, Decimal]:
+    return {c: (v / counts[c]).quantize(v) for c, v in spent.items() if counts.get(c)}
+
+
+def _add(target: dict, more: dict) -> None:
+    for key, value in more.items():
+        target[key] = target.get(key, 0) + value
+
+
+def _sum_months(first: date, reports: list[MonthReport]) -> MonthReport:
+    """The range's total: sums per currency and merged breakdowns (shares and comparisons are per month)."""
+    total = MonthReport(first)
+    merged: dict[str, dict[str, Breakdown]] = defaultdict(dict)
+    for r in reports:
+        total.count += r.count
+        for name in ("counts", "spent", "fees", "credited", "shortfall"):
+            _add(getattr(total, name), getattr(r, name))
+        for dimension, entries in r.breakdowns.items():
+            for e in entries:
+                old = merged[dimension].get(e.key, Breakdown(e.key, 0, {}))
+                spent = dict(old.spent)
+                _add(spent, e.spent)
+                merged[dimension][e.key] = Breakdown(e.key, old.count + e.count, spent)
+    total.average = _averages(total.spent, total.counts)
+    total.breakdowns = {d: sorted(m.values(), key=lambda b: (-b.count, b.key)) for d, m in merged.items()}
+    return total
+
+
+def _spent_by_month(totals: pd.DataFrame) -> dict[date, dict[str, Decimal]]:
+    found: dict[date, dict[str, Decimal]] = {}
+    if totals.empty:
+        return found
+    spending = totals[totals["status"].isin(SPENDING)]
+    for (label, cur), v in spending.groupby(["month", "spent_cur"])["spent"].sum().items():
+        found.setdefault(_month_of(label), {})[cur] = from_minor(int(v), cur)
+    return found
+
+
+def _month_of(label: str) -> date:
+    return date(int(label[:4]), int(label[5:7]), 1)
+
+
+def _compare(reports: list[MonthReport], history: dict[date, dict[str, Decimal]]) -> None:
+    """Change against the previous month and against the average of the twelve months before."""
+    for r in reports:
+        previous = history.get(r.month - relativedelta(months=1), {})
+        before = [history.get(r.month - relativedelta(months=k), {}) for k in range(1, 13)]
+        for cur, spent in r.spent.items():
+            r.vs_previous[cur] = _change(spent, previous.get(cur))
+            amounts = [b.get(cur, Decimal(0)) for b in before]
+            average = sum(amounts, Decimal(0)) / 12 if any(amounts) else None
+            r.vs_average[cur] = _change(spent, average)
+
+
+def _change(now: Decimal, then: Decimal | None) -> Decimal | None:
+    if not then:
+        return None
+    return ((now - then) / then).quantize(Decimal("0.001"))

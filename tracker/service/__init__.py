@@ -1,0 +1,1 @@
+"""The one facade the CLI and the TUI call."""

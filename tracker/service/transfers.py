@@ -1,0 +1,176 @@
+"""The facade's import, batch and export methods, kept apart from the everyday ones in `service.py`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from sqlalchemy import JSON, insert, literal, select, update
+from sqlalchemy.exc import DBAPIError
+
+from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError
+from tracker.domain.i18n import _
+from tracker.domain.records import BatchRecord, TopUpFilter
+from tracker.domain.vocab import Source
+from tracker.flows.exporting.bundles import is_bundle, opened_bundle, write_bundle
+from tracker.flows.exporting.rows import iter_pages
+from tracker.flows.exporting.writer import write_rows
+from tracker.flows.importing.importer import Importer, ImportOptions, ImportReport, Progress
+from tracker.flows.importing.profile import load_profile
+from tracker.flows.importing.reading import inspect_file
+from tracker.storage.models import History, ImportBatch, TopUp
+
+if TYPE_CHECKING:
+    from tracker.service.facade import Tracker
+
+
+class Transfers:
+    """Mixed into `Tracker`: everything that moves many top-ups at once."""
+
+    def import_file(self: Tracker, path: Path, profile: str = "canonical", options: ImportOptions | None = None,
+                    progress: Progress | None = None) -> ImportReport:  # fmt: skip
+        """Import a CSV or a bundle in one transaction; kept only when nothing was refused (or --on-error skip)."""
+        options = options or ImportOptions()
+        chosen = load_profile(profile)
+        if "line" not in chosen.columns and not options.line:
+            raise InvalidInput(
+                _("files of the {profile} profile do not show the phone number").format(profile=chosen.name),
+                where="--line",
+                hint=_("give the line they are for with --line NUMBER"),
+            )
+        path = Path(path)
+        if is_bundle(path):
+            with opened_bundle(path, self.store, keep=not options.dry_run) as (csv_path, bundled):
+                report = self._import(csv_path, chosen, options, progress, bundled)
+                report.source = path.name
+                return report
+        return self._import(path, chosen, options, progress, {})
+
+    def _import(self: Tracker, path, profile, options, progress, bundled) -> ImportReport:
+        source = inspect_file(path, profile.encoding)
+        report = ImportReport(source.name, profile.name)
+        session = self._sessions()
+        try:
+            session.begin()
+            importer = Importer(session, self.store, self._context(), self.clock.now(), bundled)
+            importer.run(source, profile, options, report, progress)
+            keep = not options.dry_run and not (report.refused and options.on_error == "abort")
+            if keep:
+                session.commit()
+            else:
+                session.rollback()
+            report.written = keep
+            if not keep:
+                report.batch_id = None
+            return report
+        except DBAPIError as exc:
+            session.rollback()
+            raise StorageError(_("the database failed: {why}").format(why=exc.orig)) from None
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def list_batches(self: Tracker) -> list[BatchRecord]:
+        with self._tx() as s:
+            rows = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).all()
+            return [
+                BatchRecord(
+                    b.id,
+                    b.source_name,
+                    b.source_sha256,
+                    b.profile,
+                    b.created_at,
+                    b.new_count,
+                    b.present_count,
+                    b.duplicate_count,
+                    b.refused_count,
+                    b.undone_at,
+                )
+                for b in rows
+            ]
+
+    def undo_batch(self: Tracker, batch_id: int, *, source: Source) -> int:
+        """Soft-delete exactly this batch's top-ups, refusing when any was changed since the import."""
+        with self._tx() as s:
+            batch = s.get(ImportBatch, batch_id)
+            if batch is None:
+                raise NotFound(_("no import batch {id}").format(id=batch_id), hint=_("see `topup import list`"))
+            if batch.undone_at is not None:
+                raise Conflict(_("import batch {id} was undone already").format(id=batch_id))
+            changed = (
+                select(History.topup_id)
+                .join(TopUp, TopUp.id == History.topup_id)
+                .where(TopUp.batch_id == batch_id)
+                .limit(5)
+            )
+            edited = list(s.scalars(changed))
+            if edited:
+                raise Conflict(
+                    _("top-ups {ids} of this batch were changed since the import").format(
+                        ids=", ".join(f"#{i}" for i in edited)
+                    ),
+                    hint=_("undo those changes, or delete the others one by one"),
+                )
+            now = self.clock.now()
+            mine = (TopUp.batch_id == batch_id) & TopUp.deleted_at.is_(None)
+            change = literal({"deleted_at": [None, now.isoformat()], "batch": [None, str(batch_id)]}, JSON)
+            s.execute(
+                insert(History).from_select(
+                    ["topup_id", "at", "source", "action", "changes"],
+                    select(
+                        TopUp.id,
+                        literal(now, History.at.type),
+                        literal(Source(source).value),
+                        literal("deleted"),
+                        change,
+                    ).where(mine),
+                )
+            )
+            count = s.execute(update(TopUp).where(mine).values(deleted_at=now, updated_at=now)).rowcount
+            batch.undone_at = now
+            return count
+
+    def export_csv(
+        self: Tracker, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
+    ) -> int:
+        pages = iter_pages(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
+        return write_rows(pages, out, progress=progress)
+
+    def export_bundle(
+        self: Tracker, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
+    ) -> tuple[int, int]:
+        pages = iter_pages(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
+        return write_bundle(Path(path), pages, self.engine, self.store, progress=progress)
+
+    def export_file(
+        self: Tracker,
+        path: Path,
+        filters: TopUpFilter | None = None,
+        *,
+        mask: bool = False,
+        bundle: bool = False,
+        progress=None,
+    ) -> tuple[int, int]:
+        """Export to `path` all at once or not at all: written beside it, renamed into place when complete.
+
+        A stopped or failed export leaves no half-written file, and an earlier file of that name stays intact
+        until the new one is whole. Returns (top-ups, receipt files)."""
+        path = Path(path)
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            if bundle:
+                counts = self.export_bundle(partial, filters, mask=mask, progress=progress)
+            else:
+                with partial.open("w", encoding="utf-8", newline="") as out:
+                    counts = (self.export_csv(out, filters, mask=mask, progress=progress), 0)
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise StorageError(_("cannot write {path}: {why}").format(path=path, why=exc.strerror or exc)) from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return counts

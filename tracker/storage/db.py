@@ -1,0 +1,125 @@
+"""Engines and migrations: one URL picks SQLite or PostgreSQL; Alembic is the only way the schema changes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from tracker.domain.errors import StorageError
+from tracker.domain.i18n import _
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+PAGE_CACHE_KIB = 32 * 1024
+BUSY_TIMEOUT_MS = 10_000
+# The newest revision in migrations/versions (a test holds the two together). Knowing it without Alembic lets
+# every command check the schema with one SELECT and start without importing Alembic and reading the revisions.
+HEAD = "0005"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(
+            _("not a database URL: {url}").format(url=url),
+            hint=_("e.g. sqlite:///path/topup.sqlite3 or postgresql+psycopg://…"),
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # 32 MiB of page cache instead of SQLite's 2: an import's inserts land on random pages of the uid index,
+    # which at a million rows is bigger than 2 MiB; measured 17.0 -> 14.8 microseconds a stored row.
+    cursor.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+    cursor.close()
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Alembic's config pointing at the installed `migrations` package, not at a source checkout."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("migrations")))
+    if engine is not None:
+        # configparser reads % as interpolation: a socket path in the URL is percent-encoded
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    return HEAD
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(engine: Engine, backups_dir: Path | None = None, revision: str = "head") -> str | None:
+    """Upgrade to `revision`; an existing SQLite file is first copied to a timestamped backup.
+
+    Returns the backup's path when one was made."""
+    try:
+        current = current_revision(engine)
+        if current == head_revision() and revision == "head":
+            return None
+        backup = _backup_sqlite(engine, backups_dir, current) if current else None
+        from alembic import command
+
+        config = alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        return str(backup) if backup else None
+    except OperationalError as exc:
+        raise StorageError(
+            _("cannot open the database: {why}").format(why=exc.orig),
+            where=engine.url.render_as_string(hide_password=True),
+        ) from None
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def _backup_sqlite(engine: Engine, backups_dir: Path | None, current: str) -> Path | None:
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    backups_dir = backups_dir or Path(database).parent / "backups"
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = backups_dir / f"{Path(database).stem}-{stamp}-{current}.sqlite3"
+    with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    copy.close()
+    return target

@@ -1,0 +1,75 @@
+"""Rules for a line's editable fields, shared by `add_line` and `edit_line`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from tracker.domain.errors import InvalidInputs, field_error
+from tracker.domain.i18n import _
+from tracker.domain.money import parse_currency
+from tracker.domain.operators import parse_operator
+from tracker.domain.records import LineRecord
+from tracker.domain.vocab import SimKind, parse_choice
+from tracker.storage.models import Line
+
+LINE_FIELDS = ("label", "operator", "kind", "currency", "note")
+LABEL_LIMIT = 80
+
+
+def _parse(name: str, text: str) -> object:
+    value = text.strip()
+    if name == "label":
+        if len(value) > LABEL_LIMIT:
+            raise field_error(name, value, _("longer than {n} characters").format(n=LABEL_LIMIT))
+        return value or None
+    if name == "operator":
+        return parse_operator(value) if value else None
+    if name == "kind":
+        return parse_choice(SimKind, value, "kind").value
+    if name == "currency":
+        return parse_currency(value)
+    return value or None  # note
+
+
+def apply_line_changes(line: Line, fields: Mapping[str, str | None]) -> None:
+    """Validate every given field, then apply them all (or none, refusing with every reason)."""
+    errors, parsed = [], {}
+    for name, text in fields.items():
+        if name not in LINE_FIELDS:
+            errors.append(
+                field_error(
+                    name, text, _("not a line field"), _("one of: {fields}").format(fields=", ".join(LINE_FIELDS))
+                )
+            )
+            continue
+        if text is None:
+            continue
+        try:
+            parsed[name] = _parse(name, text)
+        except InvalidInputs as exc:
+            errors.extend(exc.errors)
+        except Exception as exc:  # an InvalidInput from a parser
+            if not hasattr(exc, "where"):
+                raise
+            errors.append(exc)  # type: ignore[arg-type]
+    if errors:
+        raise InvalidInputs(errors)
+    for name, value in parsed.items():
+        setattr(line, name, value)
+
+
+def line_record(line: Line, topup_count: int = 0, last_topup_at: datetime | None = None) -> LineRecord:
+    return LineRecord(
+        id=line.id,
+        number=line.number,
+        label=line.label,
+        operator=line.operator,
+        kind=SimKind(line.kind),
+        currency=line.currency,
+        foreign=line.is_foreign,
+        archived=line.archived,
+        note=line.note,
+        topup_count=topup_count,
+        last_topup_at=last_topup_at,
+    )

@@ -1,0 +1,131 @@
+"""Conversion between stored rows (minor units, codes) and records (Decimal, enums)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from tracker.domain.money import from_minor, to_minor
+from tracker.domain.records import NewTopUp, ReceiptRecord, TopUpRecord
+from tracker.domain.vocab import Channel, RefKind, SimKind, Status, VerifiedBy, member
+from tracker.storage.models import Line, Receipt, TopUp
+
+
+def _minor(amount, currency):
+    return None if amount is None or currency is None else to_minor(amount, currency)
+
+
+def _major(minor: int | None, currency: str | None):
+    return None if minor is None or currency is None else from_minor(minor, currency)
+
+
+# The columns a new top-up is written with, in the table's order (a bulk insert hands them to the driver as they
+# are) and the order of `new_topup_values`; uid first.
+NEW_TOPUP_COLUMNS = (
+    "uid", "line_id", "occurred_at", "amount_minor", "currency", "paid_minor", "paid_currency", "fee_minor",
+    "credited_minor", "channel", "provider", "payment_method", "reference", "reference_kind", "status",
+    "verified_at", "verified_by", "package", "expires_at", "refund_until", "note", "created_at", "updated_at",
+    "deleted_at", "batch_id",
+)  # fmt: skip
+
+
+def new_topup_values(new: NewTopUp, line_id: int, now: datetime, batch_id: int | None = None) -> tuple:
+    """The column values for a new top-up, as a tuple in `NEW_TOPUP_COLUMNS` order: an import builds a million."""
+    fee_currency = new.paid_currency or new.currency
+    return (
+        new.uid or uuid.uuid4(),
+        line_id,
+        new.occurred_at,
+        to_minor(new.amount, new.currency),
+        new.currency,
+        _minor(new.paid, new.paid_currency),
+        new.paid_currency if new.paid is not None else None,
+        _minor(new.fee, fee_currency),
+        _minor(new.credited, new.currency),
+        new.channel.value,
+        new.provider,
+        new.payment_method,
+        new.reference,
+        new.reference_kind.value if new.reference_kind else None,
+        new.status.value,
+        new.verified_at,
+        new.verified_by.value if new.verified_by else None,
+        new.package,
+        new.expires_at,
+        new.refund_until,
+        new.note,
+        now,
+        now,
+        None,
+        batch_id,
+    )
+
+
+def new_topup_row(new: NewTopUp, line_id: int, now: datetime) -> dict[str, object]:
+    """The column values for a new top-up, by name (a batch of its own only when imported)."""
+    row = dict(zip(NEW_TOPUP_COLUMNS, new_topup_values(new, line_id, now), strict=True))
+    del row["batch_id"]
+    return row
+
+
+class _LineView(NamedTuple):
+    number: str
+    label: str | None
+    operator: str | None
+    kind: str
+
+
+# What a listing selects: plain columns, not ORM entities, whose construction and identity map cost a million-row
+# export more than the query itself.
+TOPUP_ROW = (
+    *TopUp.__table__.c,
+    Line.number.label("line_number"),
+    Line.label.label("line_label"),
+    Line.operator.label("line_operator"),
+    Line.kind.label("line_kind"),
+)
+
+
+def row_record(row: Any, receipts: tuple[str, ...]) -> TopUpRecord:
+    """The record of a row selected as `TOPUP_ROW`."""
+    return topup_record(row, _LineView(row.line_number, row.line_label, row.line_operator, row.line_kind), receipts)
+
+
+def topup_record(t: TopUp | Any, line: Line | _LineView, receipts: tuple[str, ...]) -> TopUpRecord:
+    fee_currency = t.paid_currency or t.currency
+    return TopUpRecord(
+        id=t.id,
+        uid=t.uid,
+        line=line.number,
+        line_label=line.label,
+        operator=line.operator,
+        sim_kind=member(SimKind, line.kind),
+        occurred_at=t.occurred_at,
+        amount=from_minor(t.amount_minor, t.currency),
+        currency=t.currency,
+        paid=_major(t.paid_minor, t.paid_currency),
+        paid_currency=t.paid_currency,
+        fee=_major(t.fee_minor, fee_currency),
+        credited=_major(t.credited_minor, t.currency),
+        channel=member(Channel, t.channel),
+        provider=t.provider,
+        payment_method=t.payment_method,
+        reference=t.reference,
+        reference_kind=member(RefKind, t.reference_kind) if t.reference_kind else None,
+        status=member(Status, t.status),
+        verified_at=t.verified_at,
+        verified_by=member(VerifiedBy, t.verified_by) if t.verified_by else None,
+        package=t.package,
+        expires_at=t.expires_at,
+        refund_until=t.refund_until,
+        note=t.note,
+        created_at=t.created_at,
+        updated_at=t.updated_at,
+        deleted_at=t.deleted_at,
+        receipts=receipts,
+    )
+
+
+def receipt_record(r: Receipt, reused_by: tuple[int, ...] = ()) -> ReceiptRecord:
+    return ReceiptRecord(r.id, r.topup_id, r.sha256, r.original_name, r.media_type, r.size, r.added_at, reused_by)
