@@ -17,8 +17,8 @@ import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 from tracker.domain.settings import load_settings  # noqa: E402
-from tracker.service.facade import Tracker  # noqa: E402
-from tui.app import TopupApp  # noqa: E402
+from tracker.service import Tracker  # noqa: E402
+from tui.app import TopUpApp  # noqa: E402
 from tui.widgets.topup_table import TopUpTable  # noqa: E402
 
 PAGE_DOWNS = 5
@@ -32,7 +32,7 @@ async def until(condition: Callable[[], bool], timeout: float = 120) -> None:
         await asyncio.sleep(0.002)
 
 
-async def keys(app: TopupApp, *names: str) -> None:
+async def keys(app: TopUpApp, *names: str) -> None:
     """Keys as a user types them, without Pilot's wait for the whole process to go idle (which would count the
     dashboard's background work in every figure)."""
     for name in names:
@@ -41,7 +41,7 @@ async def keys(app: TopupApp, *names: str) -> None:
 
 
 async def probe(line: str, text: str) -> dict[str, float]:
-    app = TopupApp(Tracker.open(load_settings()))
+    app = TopUpApp(Tracker.open(load_settings()))
     async with app.run_test(size=(160, 48)):
         await keys(app, "2")
         await until(lambda: bool(app.screen.query(TopUpTable)) and app.screen.query_one(TopUpTable).row_count > 0)

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from tracker.domain.records import NewTopUp
 from tracker.domain.vocab import Channel, RefKind, Source, Status, VerifiedBy
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 
 
 @dataclass(frozen=True)

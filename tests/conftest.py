@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from tests.pgserver import running_server
 from tracker.domain.clock import Clock
 from tracker.domain.settings import Settings, load_settings, sqlite_url
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 from tracker.storage import db
 from tracker.storage.models import Base
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from tracker.domain.canonical import COLUMNS
 from tracker.domain.records import TopUpRecord
 from tracker.domain.vocab import Source
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 
 KCELL = "+77011234567"
 BEELINE = "+77051234567"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ from tests.conftest import NOW
 from tests.helpers import BEELINE, add, write_file
 from tracker.cli import cli
 from tracker.domain.errors import Conflict
+from tracker.domain.records import CheckOptions, Finding
 from tracker.domain.vocab import Source
-from tracker.flows.checks import CheckOptions, Finding
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 
 PROOF = {"reference": "R"}  # keeps missing_proof quiet where a test is about something else
 
@@ -42,10 +43,36 @@ def test_not_credited_after_the_stale_hours(tracker: Tracker) -> None:
     assert [k for k, _i in kinds(tracker, stale_hours=72)] == []
 
 
-def test_disputed_open(tracker: Tracker) -> None:
-    record = add(tracker, status="disputed", reference="A")
+def test_disputed_open_counts_from_the_top_up_when_recorded_as_disputed(tracker: Tracker) -> None:
+    record = add(tracker, status="disputed", reference="A", occurred_at="2026-11-20 10:00")  # 4 days before "now"
     (finding,) = of(tracker, "disputed_open")
-    assert finding.topup.id == record.id and finding.message.startswith("disputed, open for ")
+    assert finding.topup.id == record.id
+    assert finding.message == "disputed, open for 4 days since the top-up"
+
+
+def test_disputed_open_counts_from_the_status_change_in_history(tracker: Tracker, monkeypatch) -> None:
+    record = add(tracker, reference="A", occurred_at="2024-03-10 10:00")
+    monkeypatch.setattr("tracker.domain.clock.Clock.now", lambda self: NOW - timedelta(days=3))
+    tracker.dispute(record.id, source=Source.CLI)
+    monkeypatch.setattr("tracker.domain.clock.Clock.now", lambda self: NOW)
+    (finding,) = of(tracker, "disputed_open")
+    day = (NOW - timedelta(days=3)).date().isoformat()
+    assert finding.message == f"disputed since {day}, open for 3 days"
+
+
+def test_a_dispute_imported_from_2024_is_not_brand_new(tracker: Tracker, tmp_path: Path) -> None:
+    source = tmp_path / "old.csv"
+    source.write_text(
+        "line,occurred_at,amount,currency,channel,status,reference\n"
+        "+77011234567,2024-05-01T12:00:00+05:00,2000,KZT,bank_app,disputed,R1\n",
+        encoding="utf-8",
+    )
+    assert tracker.import_file(source).written
+    (finding,) = of(tracker, "disputed_open")
+    assert (
+        finding.message
+        == f"disputed, open for {(NOW - datetime(2024, 5, 1, 7, tzinfo=UTC)).days} days since the top-up"
+    )
 
 
 def test_double_charge_fires_within_15_minutes_and_not_at_16(tracker: Tracker) -> None:

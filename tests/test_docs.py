@@ -76,7 +76,7 @@ def test_the_documented_profile_example_loads() -> None:
 
 def test_the_documented_csv_example_imports(tmp_path: Path) -> None:
     from tracker.domain.settings import load_settings
-    from tracker.service.facade import Tracker
+    from tracker.service import Tracker
 
     text = (ROOT / "docs" / "csv-format.md").read_text(encoding="utf-8")
     example = text.split("```csv", 1)[1].split("```", 1)[0].strip() + "\n"

@@ -27,7 +27,7 @@ from tracker.domain.settings import load_settings, sqlite_url
 from tracker.domain.vocab import Channel, RefKind, Source, Status
 from tracker.flows.exporting.rows import iter_pages
 from tracker.flows.exporting.writer import record_cells
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 from tracker.storage import db
 
 
@@ -121,7 +121,8 @@ def test_export_writes_each_top_up_as_list_csv_formats_its_record(
     for page, mask in ((2, False), (3, False), (2, True)):
         monkeypatch.setattr("tracker.flows.exporting.rows.PAGE", page)
         expected = [record_cells(r, tracker.settings.zone, mask=mask) for r in records]
-        pages = list(iter_pages(tracker.engine, TopUpFilter(), tracker.settings.zone, mask=mask))
+        with tracker._tx() as s:
+            pages = list(iter_pages(s, TopUpFilter(), tracker.settings.zone, mask=mask))
         cells = [c for p in pages for c in p]
         assert [len(p) for p in pages] == [page, 4 - page] if page == 3 else [2, 2]
         assert cells == expected

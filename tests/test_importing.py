@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from tests.helpers import add
 from tracker.domain.canonical import COLUMNS
 from tracker.domain.errors import Conflict, InvalidInput
+from tracker.domain.records import ImportOptions
 from tracker.domain.vocab import Source, Status
-from tracker.flows.importing.importer import ImportOptions
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 from tracker.storage.models import History, ImportBatch, TopUp
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"

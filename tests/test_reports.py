@@ -16,7 +16,7 @@ from tracker.cli import cli
 from tracker.domain.errors import InvalidInput
 from tracker.domain.vocab import Source
 from tracker.flows.reports import views as views
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 
 NOV = date(2026, 11, 1)
 
@@ -143,7 +143,7 @@ def test_json_shape_and_exact_strings(tracker: Tracker) -> None:
     assert month["month"] == "2026-11" and month["count"] == 5
     assert month["spent"] == {"CNY": "71.00", "KZT": "11100.00"}
     assert month["shortfall"] == {"KZT": "4200.00"}
-    assert month["by_channel"][0] == {"key": "bank_app", "count": 3, "spent": {"KZT": "6000.00"}}
+    assert month["by_channel"][0] == {"key": "bank_app", "count": 3, "counts": {"KZT": 3}, "spent": {"KZT": "6000.00"}}
     assert month["proof_coverage"] == {"reference": "0.400", "receipt": "0.000"}
     assert set(body) == {"zone", "base", "months", "total", "rates"}
     assert {"by_line", "by_operator", "by_channel", "by_provider", "verified_share"} <= set(month)

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import BEELINE, KCELL, add, write_file
-from tracker.domain.errors import Conflict, InvalidInput, InvalidInputs, NotFound
+from tracker.domain.errors import Conflict, InvalidInput, InvalidInputs, LineNotFound, NotFound
 from tracker.domain.records import TopUpFilter
 from tracker.domain.vocab import Channel, Source, Status
 from tracker.flows.receipts import ReceiptStore
-from tracker.service.facade import LineNotFound, Tracker
+from tracker.service import Tracker
 from tracker.storage.models import History, Receipt, TopUp
 
 

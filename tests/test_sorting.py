@@ -11,7 +11,7 @@ from tests.helpers import BEELINE, KCELL, add
 from tracker.domain.errors import InvalidInput
 from tracker.domain.records import TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import SortKey, Status
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 
 CHINA = "+8613812345678"
 STATUSES = ("credited", "pending", "failed", "disputed", "refunded")

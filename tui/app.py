@@ -12,24 +12,24 @@ from textual.worker import Worker, WorkerState
 
 from tracker.domain.errors import InvalidInputs, TrackerError
 from tracker.domain.i18n import _
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 from tui.screens.checks import ChecksScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.lines import LinesScreen
 from tui.screens.reports import ReportsScreen
-from tui.screens.topups import TopupsScreen
+from tui.screens.topups import TopUpsScreen
 from tui.screens.transfers import ExportScreen, ImportScreen
 
 
-class TopupApp(App[None]):
+class TopUpApp(App[None]):
     """Record, find, verify and report top-ups from the keyboard."""
 
     TITLE = "topup"
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
     MODES = {
         "dashboard": DashboardScreen,
-        "topups": TopupsScreen,
+        "topups": TopUpsScreen,
         "lines": LinesScreen,
         "checks": ChecksScreen,
         "reports": ReportsScreen,
@@ -91,4 +91,4 @@ class TopupApp(App[None]):
 
 
 def run(tracker: Tracker) -> None:
-    TopupApp(tracker).run()
+    TopUpApp(tracker).run()

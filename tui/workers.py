@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from textual.worker import Worker, WorkerState
 
+from tui.core import app_of
+
 
 class ReportsWorkerErrors:
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.app.show_error(event.worker.error)  # type: ignore[attr-defined]
+            app_of(self).show_error(event.worker.error)  # type: ignore[arg-type]

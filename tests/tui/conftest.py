@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import NOW, fresh_database_url
 from tracker.domain.clock import Clock
 from tracker.domain.settings import load_settings
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 from tracker.storage import db
 
 

@@ -13,8 +13,8 @@ from tests.helpers import KCELL, add, write_file
 from tests.tui.waiting import tables_measured, workers_done
 from tracker.domain.records import TopUpSort
 from tracker.domain.vocab import SortKey
-from tracker.service.facade import Tracker
-from tui.app import TopupApp
+from tracker.service import Tracker
+from tui.app import TopUpApp
 from tui.screens.dialogs import ConfirmDialog, VerifyDialog
 from tui.screens.form import TopUpForm
 from tui.widgets.topup_table import COLUMNS, PAGE, TopUpTable
@@ -44,7 +44,7 @@ async def type_into(pilot, field: str, text: str) -> None:
 
 
 async def test_add_a_valid_top_up_to_a_new_line(tracker: Tracker) -> None:
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_topups(pilot)
         assert table.row_count == 0
@@ -69,7 +69,7 @@ async def test_add_a_valid_top_up_to_a_new_line(tracker: Tracker) -> None:
 
 async def test_a_refused_amount_shows_its_reason_and_saves_nothing(tracker: Tracker) -> None:
     add(tracker, occurred_at="2026-11-01 10:00")
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_topups(pilot)
         await pilot.press("a")
@@ -88,7 +88,7 @@ async def test_a_refused_amount_shows_its_reason_and_saves_nothing(tracker: Trac
 async def test_an_unusual_amount_asks_for_confirmation(tracker: Tracker) -> None:
     for day in (10, 11, 12):
         add(tracker, amount="1000", occurred_at=f"2026-11-{day} 10:00", reference=f"R{day}")
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_topups(pilot)
         await pilot.press("a")
@@ -111,7 +111,7 @@ async def test_an_unusual_amount_asks_for_confirmation(tracker: Tracker) -> None
 
 async def test_edit_keeps_history(tracker: Tracker) -> None:
     record = add(tracker)
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_topups(pilot)
         await pilot.press("e")
@@ -127,7 +127,7 @@ async def test_edit_keeps_history(tracker: Tracker) -> None:
 
 async def test_delete_and_undo(tracker: Tracker) -> None:
     record = add(tracker)
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_topups(pilot)
         await pilot.press("d")
@@ -142,7 +142,7 @@ async def test_delete_and_undo(tracker: Tracker) -> None:
 
 async def test_mark_verified(tracker: Tracker) -> None:
     record = add(tracker)
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_topups(pilot)
         await pilot.press("v")
@@ -163,7 +163,7 @@ async def test_mark_verified(tracker: Tracker) -> None:
 async def test_attach_a_receipt(tracker: Tracker, tmp_path: Path) -> None:
     record = add(tracker)
     photo = write_file(tmp_path / "receipt.png", b"\x89PNG receipt")
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_topups(pilot)
         await pilot.press("r")
@@ -177,7 +177,7 @@ async def test_attach_a_receipt(tracker: Tracker, tmp_path: Path) -> None:
 async def test_filter_and_page_through_ten_thousand_rows(tracker: Tracker, tmp_path: Path) -> None:
     write_bench_csv(tmp_path / "many.csv", 10_000)
     assert tracker.import_file(tmp_path / "many.csv").new == 10_000
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_topups(pilot)
         assert table.row_count == PAGE
@@ -210,7 +210,7 @@ def _service_ids(tracker: Tracker, sort: TopUpSort, rows: int) -> list[int]:
 async def test_sort_by_clicking_a_header_or_with_s_and_page_on_in_that_order(tracker: Tracker, tmp_path: Path) -> None:
     write_bench_csv(tmp_path / "some.csv", 3 * PAGE)
     tracker.import_file(tmp_path / "some.csv")
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_topups(pilot)
         assert str(table.columns[ColumnKey("when")].label) == "When ▼"
@@ -249,7 +249,7 @@ async def test_sort_by_clicking_a_header_or_with_s_and_page_on_in_that_order(tra
 
 async def test_a_core_refusal_is_a_notification_not_a_traceback(tracker: Tracker, tmp_path: Path) -> None:
     add(tracker)
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_topups(pilot)
         await pilot.press("r")
@@ -262,7 +262,7 @@ async def test_a_core_refusal_is_a_notification_not_a_traceback(tracker: Tracker
 
 
 async def test_help_shows_the_screens_keys_and_the_advice(tracker: Tracker) -> None:
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_topups(pilot)
         await pilot.press("question_mark")
@@ -274,7 +274,7 @@ async def test_help_shows_the_screens_keys_and_the_advice(tracker: Tracker) -> N
 async def test_the_dashboard_fills_from_workers(tracker: Tracker) -> None:
     add(tracker, amount="2000", occurred_at="2026-11-20 10:00", reference="A", credited_amount="2000")
     add(tracker, amount="500", occurred_at="2026-10-20 10:00", reference="B", credited_amount="500")
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         summary = str(app.screen.query_one("#month-summary", Static).render())

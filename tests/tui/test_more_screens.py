@@ -10,15 +10,15 @@ from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
 from tests.helpers import add, write_file
 from tests.tui.test_flows import settle
-from tracker.service.facade import Tracker
-from tui.app import TopupApp
+from tracker.service import Tracker
+from tui.app import TopUpApp
 from tui.screens.detail import DetailScreen
 from tui.screens.lines import LineForm
 from tui.widgets.receipt_preview import ReceiptPreview, TerminalImage
 
 
 async def test_add_a_line_with_the_operator_from_its_prefix_then_archive_it(tracker: Tracker) -> None:
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         await settle(pilot)
@@ -40,7 +40,7 @@ async def test_add_a_line_with_the_operator_from_its_prefix_then_archive_it(trac
 
 async def test_checks_group_findings_and_acknowledge_one(tracker: Tracker) -> None:
     bare = add(tracker, occurred_at="2026-11-01 10:00", credited_amount="2000")
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4")
         await settle(pilot)
@@ -57,7 +57,7 @@ async def test_checks_group_findings_and_acknowledge_one(tracker: Tracker) -> No
 async def test_open_a_report_and_save_it(tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     add(tracker, amount="2000", occurred_at="2026-11-20 10:00", reference="A", credited_amount="2000")
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         await settle(pilot)
@@ -91,7 +91,7 @@ async def test_import_from_the_preview_with_refused_rows_and_a_chosen_duplicate(
     ]
     path = tmp_path / "in.csv"
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("6")
         await settle(pilot)
@@ -125,7 +125,7 @@ async def test_the_detail_view_previews_an_image_receipt_and_opens_it(
     record = add(tracker, receipts=(tmp_path / "kaspi.png", write_file(tmp_path / "statement.pdf", b"%PDF-1.4 x")))
     opened: list[Path] = []
     monkeypatch.setattr("tui.screens.detail.open_with_system_viewer", lambda path: opened.append(path) or True)
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(120, 48)) as pilot:
         app.push_screen(DetailScreen(record.id))
         await settle(pilot)
@@ -151,7 +151,7 @@ async def test_the_detail_view_previews_an_image_receipt_and_opens_it(
 async def test_export_writes_the_file_with_its_progress_and_says_so(tracker: Tracker, tmp_path: Path) -> None:
     for day in ("2026-11-01 10:00", "2026-11-02 10:00", "2026-11-03 10:00"):
         add(tracker, occurred_at=day, reference=day)
-    app = TopupApp(tracker)
+    app = TopUpApp(tracker)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("7")
         await settle(pilot)

@@ -14,15 +14,15 @@ from textual.widgets import Input
 
 from tests.helpers import BEELINE, add, write_file
 from tests.tui.waiting import tables_measured, workers_done
-from tracker.service.facade import Tracker
-from tui.app import TopupApp
+from tracker.service import Tracker
+from tui.app import TopUpApp
 from tui.screens.transfers import ImportScreen
 
 SIZE = (80, 24)
 
 
 @pytest.fixture
-def app(tracker: Tracker) -> TopupApp:
+def app(tracker: Tracker) -> TopUpApp:
     add(tracker, amount="2000", occurred_at="2026-11-20 10:00", reference="KSP-1", credited_amount="2000",
         provider="Kaspi.kz")  # fmt: skip
     add(tracker, amount="2000", occurred_at="2026-11-20 10:04", provider="Kaspi.kz", credited_amount="2000",
@@ -30,7 +30,7 @@ def app(tracker: Tracker) -> TopupApp:
     add(tracker, line=BEELINE, amount="5000", occurred_at="2026-11-02 09:00", channel="terminal", provider="Qiwi",
         fee="50")  # fmt: skip
     add(tracker, amount="3000", occurred_at="2026-10-15 12:00", credited_amount="2800", reference="KSP-0")
-    return TopupApp(tracker)
+    return TopUpApp(tracker)
 
 
 async def still(pilot) -> None:
@@ -51,11 +51,11 @@ async def still(pilot) -> None:
     raise AssertionError("the screen never stopped changing")
 
 
-def test_dashboard(snap_compare, app: TopupApp) -> None:
+def test_dashboard(snap_compare, app: TopUpApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=still)
 
 
-def test_topups_list(snap_compare, app: TopupApp) -> None:
+def test_topups_list(snap_compare, app: TopUpApp) -> None:
     async def topups(pilot) -> None:
         await pilot.press("2")
         await still(pilot)
@@ -63,7 +63,7 @@ def test_topups_list(snap_compare, app: TopupApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=topups)
 
 
-def test_form_refusing_an_amount(snap_compare, app: TopupApp) -> None:
+def test_form_refusing_an_amount(snap_compare, app: TopUpApp) -> None:
     async def refused(pilot) -> None:
         await pilot.press("2")
         await still(pilot)
@@ -76,7 +76,7 @@ def test_form_refusing_an_amount(snap_compare, app: TopupApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=refused)
 
 
-def test_import_preview(snap_compare, app: TopupApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_preview(snap_compare, app: TopUpApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     statement = ("uid,occurred_at,line,amount,currency,channel,status,reference\r\n"
                  ",2026-11-03 09:00,87011234567,1500,KZT,terminal,credited,T-1\r\n"
                  ",2026-11-20 10:00,87011234567,2000,KZT,bank_app,credited,\r\n"
@@ -94,7 +94,7 @@ def test_import_preview(snap_compare, app: TopupApp, tmp_path: Path, monkeypatch
     assert snap_compare(app, terminal_size=SIZE, run_before=preview)
 
 
-def test_report_of_the_month(snap_compare, app: TopupApp) -> None:
+def test_report_of_the_month(snap_compare, app: TopUpApp) -> None:
     async def report(pilot) -> None:
         await pilot.press("5")
         await still(pilot)

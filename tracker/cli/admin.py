@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.base import cli
+from tracker.cli.base import cli, open_app
 from tracker.cli.context import AppContext
 from tracker.domain.i18n import _
 from tracker.domain.settings import load_settings, sqlite_url
-from tracker.service.facade import Tracker
-from tracker.storage import db
+from tracker.service import Tracker, schema
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -27,18 +26,12 @@ def paths(app: AppContext) -> None:
       topup paths
     """
     s = app.settings
-    shown = s.database_url if not s.database_url.startswith("postgresql") else _hide_password(s.database_url)
+    shown = schema.shown_url(s.database_url)
     click.echo(_("home:      {path}").format(path=s.home))
     click.echo(_("database:  {url}").format(url=shown))
     click.echo(_("receipts:  {path}").format(path=s.receipts_dir))
     click.echo(_("config:    {path}").format(path=s.config_path))
     click.echo(_("backups:   {path}").format(path=s.backups_dir))
-
-
-def _hide_password(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @cli.group("db")
@@ -55,14 +48,10 @@ def db_upgrade(app: AppContext) -> None:
     Example:
       topup --db postgresql+psycopg://me@localhost/topup db upgrade
     """
-    engine = db.make_engine(app.settings.database_url)
-    try:
-        backup = db.migrate(engine, app.settings.backups_dir)
-        click.echo(_("Database is at revision {rev}.").format(rev=db.current_revision(engine)))
-        if backup:
-            click.echo(_("Backup of the previous version: {path}").format(path=backup))
-    finally:
-        engine.dispose()
+    revision, backup = schema.upgrade(app.settings)
+    click.echo(_("Database is at revision {rev}.").format(rev=revision))
+    if backup:
+        click.echo(_("Backup of the previous version: {path}").format(path=backup))
 
 
 @db_group.command("current")
@@ -74,13 +63,9 @@ def db_current(app: AppContext) -> None:
     Example:
       topup db current
     """
-    engine = db.make_engine(app.settings.database_url)
-    try:
-        current = db.current_revision(engine)
-    finally:
-        engine.dispose()
+    current, head = schema.revisions(app.settings)
     click.echo(_("current: {rev}").format(rev=current or _("none (empty database)")))
-    click.echo(_("head:    {rev}").format(rev=db.head_revision()))
+    click.echo(_("head:    {rev}").format(rev=head))
 
 
 @cli.command()
@@ -112,9 +97,7 @@ def demo(home: Path | None, no_open: bool) -> None:
                 count = fill(tracker, now=tracker.clock.now(), receipts_dir=Path(files))
             click.echo(_("Demo database with {n} top-ups: {home}").format(n=count, home=home))
         if not no_open:
-            from tui.app import run
-
-            run(tracker)
+            open_app(tracker)
     finally:
         tracker.close()
     click.echo(_("Use it from the command line with: TOPUP_HOME={home} topup list").format(home=home))

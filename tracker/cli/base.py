@@ -13,6 +13,7 @@ import click
 from tracker.cli.context import AppContext
 from tracker.domain.errors import InvalidInputs, TrackerError
 from tracker.domain.i18n import _
+from tracker.service import Tracker
 
 
 class TopupGroup(click.Group):
@@ -55,9 +56,14 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = AppContext(database_url)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        from tui.app import run  # the app is loaded only when it is opened
+        open_app(ctx.obj.tracker)
 
-        run(ctx.obj.tracker)
+
+def open_app(tracker: Tracker) -> None:
+    """Run the Textual app on this facade: the one place the core imports the TUI, and only when it is opened."""
+    from tui.app import run
+
+    run(tracker)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from functools import cached_property
 from rich.console import Console
 
 from tracker.domain.settings import Settings, load_settings
-from tracker.service.facade import Tracker
+from tracker.service import Tracker
 
 
 class AppContext:

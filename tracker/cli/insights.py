@@ -19,9 +19,8 @@ from tracker.domain.clock import month_bounds, month_of, parse_month
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
 from tracker.domain.money import plain
-from tracker.flows.checks import CheckOptions, CheckResult, Finding, Ref
+from tracker.domain.records import DIMENSIONS, CheckOptions, CheckResult, Finding, Ref
 from tracker.flows.reports import views as views
-from tracker.flows.reports.build import DIMENSIONS
 
 pass_app = click.make_pass_decorator(AppContext)
 

@@ -13,12 +13,11 @@ from tracker.cli.options import fields_from, filter_options, output_format, topu
 from tracker.cli.output import history_table, topup_detail, topups_table, write_csv, write_json
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, parse_instant, parse_month
-from tracker.domain.errors import InvalidInput
+from tracker.domain.errors import InvalidInput, LineNotFound
 from tracker.domain.i18n import _
 from tracker.domain.operators import brand
 from tracker.domain.records import TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import Channel, SortKey, Source, Status, choices, label, parse_choice
-from tracker.service.facade import LineNotFound
 
 pass_app = click.make_pass_decorator(AppContext)
 

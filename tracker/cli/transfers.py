@@ -18,8 +18,8 @@ from tracker.cli.options import filter_options
 from tracker.cli.topups import _filters
 from tracker.domain import formatting as fmt
 from tracker.domain.i18n import _
+from tracker.domain.records import ImportOptions, ImportReport
 from tracker.domain.vocab import Source
-from tracker.flows.importing.importer import ImportOptions, ImportReport
 
 pass_app = click.make_pass_decorator(AppContext)
 SHOWN_PROBLEMS = 50

@@ -109,7 +109,7 @@ class _Reader:
         return self.parse(
             name,
             lambda v: parse_amount(
-                v,
+                _plain(v, name) if self.ctx.decimal_mark == "." else v,
                 currency,
                 field=name,
                 decimal_mark=self.ctx.decimal_mark,
@@ -229,3 +229,15 @@ def to_fields(record: TopUpRecord, zone: ZoneInfo) -> dict[str, str]:
         "receipts": ";".join(record.receipts),
         "payment_method": record.payment_method or "",
     }
+
+
+def _plain(text: str, name: str) -> str:
+    """A canonical file's amount as topup writes it, `1234.00`: a comma there could be a thousands separator or a
+    decimal mark (1,234 is one thousand two hundred and thirty-four, or one point two three four), so it is
+    refused rather than guessed."""
+    if "," in text:
+        raise field_error(
+            name, text, _("a comma in a canonical amount could mean a thousand or a decimal mark"),
+            _("write it as topup does, with a point and no grouping: 1234.00"),
+        )  # fmt: skip
+    return text

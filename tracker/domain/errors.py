@@ -18,11 +18,14 @@ class TrackerError(Exception):
         self.where = where
         self.hint = hint
 
+    @property
+    def reason(self) -> str:
+        """The message and what works instead, without where: for a place that already shows where (a refused
+        row's column, a form field)."""
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return f"{self.where}: {self.reason}" if self.where else self.reason
 
 
 class InvalidInput(TrackerError):
@@ -54,13 +57,31 @@ class InvalidInputs(InvalidInput):
         self.first = first
 
 
+SHOWN_LIMIT = 40
+
+
+def shorten(text: str, limit: int = SHOWN_LIMIT) -> str:
+    """A value quoted in a message, cut to `limit` characters with an ellipsis: a 10 000-character cell must not
+    flood the screen, and the reader still sees how it starts."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def field_error(field: str, value: object, why: str, accepted: str | None = None) -> InvalidInput:
     """A refusal that names the field, the value (cut short) and what would be accepted."""
-    shown = str(value)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    message = _("{value!r} is not accepted: {why}").format(value=shown, why=why)
+    message = _("{value!r} is not accepted: {why}").format(value=shorten(str(value)), why=why)
     return InvalidInput(message, where=field, hint=accepted)
+
+
+class LineNotFound(NotFound):
+    """A top-up for a number that has no line yet: the caller may confirm and create it."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(
+            _("no line {number} yet").format(number=number),
+            where="line",
+            hint=_("add it with `topup lines add` or confirm to create it"),
+        )
+        self.number = number
 
 
 class Cancelled(TrackerError):

@@ -1,107 +1,46 @@
-"""The advice users are given, as findings: set operations in SQL (or pandas over just the columns needed).
+"""The advice users are given, as findings: each check is one set operation in SQL over the whole table.
 
-Each check is one query over the whole table, never a Python loop over top-ups, so `topup check` stays quick on a
-reseller's million rows. A finding the user acknowledged does not come back.
+Never a Python loop over top-ups, so `topup check` stays quick on a reseller's million rows. Columns are read by
+their labels. A finding the user acknowledged does not come back.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from tracker.domain import formatting as fmt
-from tracker.domain.i18n import _
+from tracker.domain import rules
+from tracker.domain.i18n import _, ngettext
 from tracker.domain.money import from_minor
+from tracker.domain.records import KINDS, CheckOptions, CheckResult, Finding, Ref
 from tracker.domain.vocab import SPENDING_STATUSES, Channel, Status
 from tracker.flows.receipts import ReceiptStore
-from tracker.storage.models import Acknowledgement, Line, Receipt, TopUp
-from tracker.storage.sqlfuncs import epoch
+from tracker.storage.models import Acknowledgement, History, Line, Receipt, TopUp
+from tracker.storage.sqlfuncs import epoch, shifted
 
 SPENDING = tuple(s.value for s in SPENDING_STATUSES)
-# Most urgent first: money perhaps taken twice or not credited comes before bookkeeping.
-KINDS = (
-    "possible_double_charge", "not_credited", "disputed_open", "receipt_damaged", "refund_window_closing",
-    "package_expiring", "amount_mismatch", "unusual_amount", "new_number", "receipt_reused", "missing_proof",
-)  # fmt: skip
-DOUBLE_CHARGE_MINUTES = 15
-UNUSUAL_FACTOR = 5
-NEW_NUMBER_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Ref:
-    """The top-up a finding is about, as the user identifies it."""
-
-    id: int
-    uid: str
-    occurred_at: datetime
-    line: str
-    amount: Decimal
-    currency: str
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    topup: Ref
-    message: str
-    advice: str
-    related: Ref | None = None
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    start: datetime | None = None
-    end: datetime | None = None
-    stale_hours: int = 24
-    expiry_days: int = 3
-    limit: int | None = None  # findings built per kind, newest first; None: all of them (counts are always exact)
-    kinds: tuple[str, ...] | None = None  # only these kinds (None: all), so a caller can stop between kinds
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """Exact counts per kind, counted in SQL, and the newest findings of each kind up to the options' limit."""
-
-    findings: list[Finding]
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings)
-
-    def __len__(self) -> int:
-        return len(self.findings)
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-
 Found = tuple[int, list[Finding]]
 T = TypeVar("T")
 
 
-def _cols(t=TopUp, line=Line):
-    return (t.id, t.uid, t.occurred_at, line.number, t.amount_minor, t.currency)
-
-
-def _ref(row) -> Ref:
-    topup_id, uid, at, number, minor, currency = row[:6]
-    return Ref(topup_id, str(uid), at, number, from_minor(int(minor), currency), currency)
+def _ref(row: Row) -> Ref:
+    m = row._mapping
+    currency = m["currency"]
+    return Ref(m["id"], str(m["uid"]), m["occurred_at"], m["number"], from_minor(int(m["amount_minor"]), currency),
+               currency)  # fmt: skip
 
 
 def _base(options: CheckOptions, *extra: ColumnElement) -> Select:
-    query = select(*_cols(), *extra).join(Line, Line.id == TopUp.line_id).where(TopUp.deleted_at.is_(None))
+    query = (
+        select(TopUp.id, TopUp.uid, TopUp.occurred_at, Line.number, TopUp.amount_minor, TopUp.currency, *extra)
+        .join(Line, Line.id == TopUp.line_id)
+        .where(TopUp.deleted_at.is_(None))
+    )
     if options.start:
         query = query.where(TopUp.occurred_at >= options.start)
     if options.end:
@@ -120,7 +59,7 @@ def _collect(s: Session, kind: str, query: Select, o: CheckOptions, build: Calla
         .limit(o.limit)
     )
     rows = s.execute(newest).all()
-    return (int(rows[0][-1]) if rows else 0), [build(row) for row in rows]
+    return (int(rows[0].found) if rows else 0), [build(row) for row in rows]
 
 
 def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOptions) -> CheckResult:
@@ -144,13 +83,14 @@ def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOpt
 
 
 def _amount_mismatch(s: Session, o: CheckOptions) -> Found:
-    query = _base(o, TopUp.credited_minor).where(
-        TopUp.credited_minor.is_not(None), TopUp.credited_minor != TopUp.amount_minor
+    """Money taken, a different amount credited. A failed or refunded top-up took no money, so it is not compared."""
+    query = _base(o, TopUp.credited_minor.label("credited")).where(
+        TopUp.status.in_(SPENDING), TopUp.credited_minor.is_not(None), TopUp.credited_minor != TopUp.amount_minor
     )
 
     def build(row: Row) -> Finding:
         ref = _ref(row)
-        credited = from_minor(int(row[6]), ref.currency)
+        credited = from_minor(int(row.credited), ref.currency)
         return Finding(
             "amount_mismatch",
             ref,
@@ -170,23 +110,46 @@ def _not_credited(s: Session, now: datetime, o: CheckOptions) -> Found:
     return _collect(s, "not_credited", query, o, lambda r: Finding(
         "not_credited",
         _ref(r),
-        _("still pending after {h} hours").format(h=int((now - r[2]).total_seconds() // 3600)),
+        _("still pending after {span}").format(span=span(now - r.occurred_at)),
         _("check the balance (Kcell/activ *100#, Beeline *102#, ALTEL *111#) and keep the receipt until credited"),
     ))  # fmt: skip
 
 
 def _disputed_open(s: Session, now: datetime, o: CheckOptions) -> Found:
-    query = _base(o, TopUp.updated_at).where(TopUp.status == Status.DISPUTED.value)
-    return _collect(s, "disputed_open", query, o, lambda r: Finding(
-        "disputed_open",
-        _ref(r),
-        _("disputed, open for {d} days").format(d=(now - r[6]).days),
-        _("follow up with the operator or the payment provider, receipt in hand"),
-    ))  # fmt: skip
+    """Open since the dispute began: the status change to disputed in history, else the top-up's own time (a
+    top-up imported or added as disputed); the finding says which."""
+    query = _base(o).where(TopUp.status == Status.DISPUTED.value)
+    count, refs = _collect(s, "disputed_open", query, o, _ref)
+    began = _disputes_began(s, [ref.id for ref in refs])
+    found = []
+    for ref in refs:
+        since = began.get(ref.id)
+        message = (
+            _("disputed since {day}, open for {span}") if since else _("disputed, open for {span} since the top-up")
+        )
+        found.append(Finding(
+            "disputed_open",
+            ref,
+            message.format(day=since.date().isoformat() if since else "", span=span(now - (since or ref.occurred_at))),
+            _("follow up with the operator or the payment provider, receipt in hand"),
+        ))  # fmt: skip
+    return count, found
+
+
+def _disputes_began(s: Session, ids: list[int]) -> dict[int, datetime]:
+    """When each top-up last became disputed, from its history (a few entries per top-up, read for the shown)."""
+    began: dict[int, datetime] = {}
+    entries = select(History.topup_id, History.at, History.changes).where(History.topup_id.in_(ids))
+    for topup_id, at, changes in s.execute(entries.order_by(History.id)):
+        status = (changes or {}).get("status")
+        # a change from another status; a top-up recorded as disputed was disputed from its own time
+        if isinstance(status, list) and len(status) == 2 and status[0] and status[1] == Status.DISPUTED.value:
+            began[topup_id] = at
+    return began
 
 
 def _double_charges(s: Session, o: CheckOptions) -> Found:
-    """Same line and amount within 15 minutes, both taking money: a retry after a dropped connection."""
+    """Same line and amount close together, both taking money (`rules.is_double_charge`)."""
     group = (TopUp.line_id, TopUp.amount_minor, TopUp.currency)
     order = (TopUp.occurred_at, TopUp.id)
     taking = (
@@ -201,40 +164,37 @@ def _double_charges(s: Session, o: CheckOptions) -> Found:
     )
     pairs = (
         select(taking.c.id, taking.c.other)
-        .where(taking.c.other.is_not(None), taking.c.at - taking.c.prev_at <= DOUBLE_CHARGE_MINUTES * 60)
+        .where(taking.c.other.is_not(None), rules.is_double_charge(taking.c.at - taking.c.prev_at))
         .subquery()
     )
-    return _pair_findings(
-        s,
-        o,
-        pairs,
-        "possible_double_charge",
-        _("same line and amount as top-up #{other}, {m} minutes earlier"),
+    return _pair_findings(s, o, pairs, "possible_double_charge", lambda other, minutes: ngettext(
+        "same line and amount as top-up #{other}, {m} minute earlier",
+        "same line and amount as top-up #{other}, {m} minutes earlier",
+        minutes,
+    ).format(other=other, m=minutes),
         _("check the balance and your statement: if both were charged, claim the second with its receipt"),
-    )
+    )  # fmt: skip
 
 
-def _pair_findings(s: Session, o: CheckOptions, pairs: Subquery, kind: str, message: str, advice: str) -> Found:
+def _pair_findings(
+    s: Session, o: CheckOptions, pairs: Subquery, kind: str, message: Callable[[int, int], str], advice: str
+) -> Found:
     """Findings about a top-up and the earlier one it pairs with (`pairs` has columns id and other)."""
-    query = _base(o, pairs.c.other).join(pairs, pairs.c.id == TopUp.id)
-    count, found = _collect(s, kind, query, o, lambda r: (_ref(r), r[6]))
+    query = _base(o, pairs.c.other.label("other")).join(pairs, pairs.c.id == TopUp.id)
+    count, found = _collect(s, kind, query, o, lambda r: (_ref(r), r.other))
     other_ids = {other_id for _ref_, other_id in found}
-    refs = {r[0]: _ref(r) for r in s.execute(_base(CheckOptions()).where(TopUp.id.in_(other_ids)))}
+    refs = {r.id: _ref(r) for r in s.execute(_base(CheckOptions()).where(TopUp.id.in_(other_ids)))}
     paired = []
     for ref, other_id in found:
         other = refs[other_id]
         minutes = abs(int((ref.occurred_at - other.occurred_at).total_seconds() // 60))
-        paired.append(Finding(kind, ref, message.format(other=other.id, m=minutes), advice, other))
+        paired.append(Finding(kind, ref, message(other.id, minutes), advice, other))
     return count, paired
 
 
 def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
-    """More than five times the line's median: an extra zero typed.
-
-    The median per line and currency is taken in SQL (the middle one or two amounts by row number), so a million
-    top-ups are never read into Python: this check was the one that made `topup check` need 600 MiB. It stays in
-    integers, as money does: the median is the middle amounts' sum over their count (1 or 2), so "more than five
-    times the median" is amount × count > 5 × sum."""
+    """`rules.is_unusual` against the line's median per currency, taken in SQL: the middle one or two amounts by
+    row number (`rules.middle_positions`), so no top-up is read into Python."""
     spending = and_(TopUp.deleted_at.is_(None), TopUp.status.in_(SPENDING))
     group = (TopUp.line_id, TopUp.currency)
     ranked = (
@@ -249,6 +209,7 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
         .where(spending)
         .subquery()
     )
+    low, high = rules.middle_positions(ranked.c.n)
     medians = (
         select(
             ranked.c.line_id,
@@ -257,7 +218,7 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
             func.count().label("middles"),
             func.max(ranked.c.n).label("n"),
         )
-        .where(or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2))
+        .where(or_(ranked.c.rn == low, ranked.c.rn == high))
         .group_by(ranked.c.line_id, ranked.c.currency)
         .subquery()
     )
@@ -266,33 +227,41 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
         .join(medians, and_(medians.c.line_id == TopUp.line_id, medians.c.currency == TopUp.currency))
         .where(
             TopUp.status.in_(SPENDING),
-            medians.c.n >= 3,
-            TopUp.amount_minor * medians.c.middles > UNUSUAL_FACTOR * medians.c.middle,
+            medians.c.n >= rules.UNUSUAL_MIN_HISTORY,
+            rules.is_unusual(TopUp.amount_minor, medians.c.middle, medians.c.middles),
         )
     )
     return _collect(s, "unusual_amount", query, o, lambda r: Finding(
         "unusual_amount",
         _ref(r),
-        _("more than {k} times this line's usual {median}").format(
-            k=UNUSUAL_FACTOR, median=fmt.money(from_minor(int(r[6]) // int(r[7]), r[5]), r[5])
-        ),
+        unusual_message(r.currency, int(r.middle), int(r.middles)),
         _("check for an extra zero; if it is right, acknowledge it"),
     ))  # fmt: skip
 
 
-def _new_numbers(s: Session, now: datetime, o: CheckOptions) -> Found:
-    """The week's top-ups that have no live top-up before them on their line. Each asks the (line, time) index
-    for an earlier one: a probe per recent top-up, where taking every line's first top-up read all of them (1.5 s
-    of `topup check` at a million). Deleted top-ups do not count, so the one after a deleted first is first."""
-    earlier = aliased(TopUp)
-    before = select(earlier.id).where(
-        earlier.line_id == TopUp.line_id, earlier.occurred_at < TopUp.occurred_at, earlier.deleted_at.is_(None)
+def unusual_message(currency: str, middle_sum: int, middle_count: int) -> str:
+    median = rules.median_amount(middle_sum, middle_count, currency)
+    return _("more than {k} times this line's usual {median}").format(
+        k=rules.UNUSUAL_FACTOR, median=fmt.money(median, currency)
     )
-    query = _base(o).where(TopUp.occurred_at >= now - timedelta(days=NEW_NUMBER_DAYS), ~before.exists())
+
+
+def _new_numbers(s: Session, now: datetime, o: CheckOptions) -> Found:
+    """The week's top-ups in the first week of a number never topped up before: no live top-up on the line more
+    than `NEW_NUMBER_DAYS` days before it (the first top-up itself, and the ones up to exactly seven days later).
+    Each probes the (line, time) index; deleted top-ups do not count."""
+    earlier = aliased(TopUp)
+    week = rules.NEW_NUMBER_DAYS * 86400
+    before = select(earlier.id).where(
+        earlier.line_id == TopUp.line_id,
+        earlier.occurred_at < shifted(TopUp.occurred_at, -week),
+        earlier.deleted_at.is_(None),
+    )
+    query = _base(o).where(TopUp.occurred_at >= now - timedelta(days=rules.NEW_NUMBER_DAYS), ~before.exists())
     return _collect(s, "new_number", query, o, lambda r: Finding(
         "new_number",
         _ref(r),
-        _("the first top-up ever to this number"),
+        _("in the first week of a number never topped up before"),
         _(
             "make sure it is the right number: a wrong one is recoverable only at the operator's office, "
             "with the receipt"
@@ -316,12 +285,14 @@ def _receipt_damaged(s: Session, store: ReceiptStore, o: CheckOptions) -> Found:
     if not damaged:
         return 0, []
     query = (
-        _base(o, Receipt.original_name).join(Receipt, Receipt.topup_id == TopUp.id).where(Receipt.sha256.in_(damaged))
+        _base(o, Receipt.original_name.label("name"))
+        .join(Receipt, Receipt.topup_id == TopUp.id)
+        .where(Receipt.sha256.in_(damaged))
     )
     return _collect(s, "receipt_damaged", query, o, lambda r: Finding(
         "receipt_damaged",
         _ref(r),
-        _("receipt {name} is missing or no longer matches its hash").format(name=r[6]),
+        _("receipt {name} is missing or no longer matches its hash").format(name=r.name),
         _("attach the original again from where you first got it"),
     ))  # fmt: skip
 
@@ -341,7 +312,7 @@ def _receipt_reused(s: Session, o: CheckOptions) -> Found:
         o,
         pairs,
         "receipt_reused",
-        _("the same receipt file is attached to top-up #{other}"),
+        lambda other, _minutes: _("the same receipt file is attached to top-up #{other}").format(other=other),
         _("one receipt proves one payment: attach the right receipt to each"),
     )
 
@@ -354,7 +325,7 @@ def _package_expiring(s: Session, now: datetime, o: CheckOptions) -> Found:
     return _collect(s, "package_expiring", query, o, lambda r: Finding(
         "package_expiring",
         _ref(r),
-        _("package {package} expires in {d}").format(package=r[7] or "", d=_left(r[6] - now)),
+        _("package {package} expires in {d}").format(package=r.package or "", d=span(r.expires_at - now)),
         _("use it or renew it before it is lost"),
     ))  # fmt: skip
 
@@ -369,62 +340,14 @@ def _refund_window_closing(s: Session, now: datetime, o: CheckOptions) -> Found:
     return _collect(s, "refund_window_closing", query, o, lambda r: Finding(
         "refund_window_closing",
         _ref(r),
-        _("the refund window closes in {d}").format(d=_left(r[6] - now)),
+        _("the refund window closes in {d}").format(d=span(r.refund_until - now)),
         _("ask for the refund now, with the receipt"),
     ))  # fmt: skip
 
 
-def _left(delta: timedelta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    return _("{d} days").format(d=hours // 24) if hours >= 48 else _("{h} hours").format(h=hours)
-
-
-def check_new(
-    s: Session, line_id: int | None, amount_minor: int, currency: str, at: datetime, channel: str
-) -> list[str]:
-    """Warnings before saving a top-up: an unusual amount, or a possible double charge."""
-    warnings = []
-    if line_id is None:
-        return warnings
-    amounts = [
-        int(m)
-        for m in s.scalars(
-            select(TopUp.amount_minor).where(
-                TopUp.line_id == line_id,
-                TopUp.currency == currency,
-                TopUp.deleted_at.is_(None),
-                TopUp.status.in_(SPENDING),
-            )
-        )
-    ]
-    if len(amounts) >= 3:
-        median = Decimal(int(statistics.median(amounts)))
-        if amount_minor > UNUSUAL_FACTOR * median:
-            warnings.append(
-                _("{amount} is more than {k} times this line's usual {median}").format(
-                    amount=fmt.money(from_minor(amount_minor, currency), currency),
-                    k=UNUSUAL_FACTOR,
-                    median=fmt.money(from_minor(int(median), currency), currency),
-                )
-            )
-    window = timedelta(minutes=DOUBLE_CHARGE_MINUTES)
-    if channel != Channel.AUTOPAY.value:
-        twin = s.execute(
-            select(TopUp.id, TopUp.occurred_at).where(
-                TopUp.line_id == line_id,
-                TopUp.amount_minor == amount_minor,
-                TopUp.currency == currency,
-                TopUp.deleted_at.is_(None),
-                TopUp.status.in_(SPENDING),
-                TopUp.occurred_at >= at - window,
-                TopUp.occurred_at <= at + window,
-            )
-        ).first()
-        if twin:
-            warnings.append(
-                _(
-                    "top-up #{id} has the same line and amount {m} minutes apart: a retry after a dropped "
-                    "connection may charge twice"
-                ).format(id=twin[0], m=abs(int((at - twin[1]).total_seconds() // 60)))
-            )
-    return warnings
+def span(delta: timedelta) -> str:
+    """A duration as people say it: hours up to two days, whole days after that."""
+    hours = max(0, int(delta.total_seconds() // 3600))
+    if hours >= 48:
+        return ngettext("{n} day", "{n} days", hours // 24).format(n=hours // 24)
+    return ngettext("{n} hour", "{n} hours", hours).format(n=hours)

@@ -1,34 +1,35 @@
-"""The facade's import, batch and export methods, kept apart from the everyday ones in `service.py`."""
+"""The facade's transfers: importing files and bundles, undoing an import, exporting CSV and bundles."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from sqlalchemy import JSON, insert, literal, select, update
-from sqlalchemy.exc import DBAPIError
 
 from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError
 from tracker.domain.i18n import _
-from tracker.domain.records import BatchRecord, TopUpFilter
+from tracker.domain.records import BatchRecord, ImportOptions, ImportReport, TopUpFilter
 from tracker.domain.vocab import Source
 from tracker.flows.exporting.bundles import is_bundle, opened_bundle, write_bundle
 from tracker.flows.exporting.rows import iter_pages
 from tracker.flows.exporting.writer import write_rows
-from tracker.flows.importing.importer import Importer, ImportOptions, ImportReport, Progress
-from tracker.flows.importing.profile import load_profile
+from tracker.flows.importing.importer import Importer, Progress
+from tracker.flows.importing.profile import builtin_names, load_profile
 from tracker.flows.importing.reading import inspect_file
+from tracker.service.base import ServiceBase, discard
 from tracker.storage.models import History, ImportBatch, TopUp
 
-if TYPE_CHECKING:
-    from tracker.service.facade import Tracker
 
+class TransfersPart(ServiceBase):
+    """Everything that moves many top-ups at once."""
 
-class Transfers:
-    """Mixed into `Tracker`: everything that moves many top-ups at once."""
+    def import_profiles(self) -> list[str]:
+        """The import profiles topup ships (canonical, banks' exports): what `--profile` and the app offer."""
+        return builtin_names()
 
-    def import_file(self: Tracker, path: Path, profile: str = "canonical", options: ImportOptions | None = None,
+    def import_file(self, path: Path, profile: str = "canonical", options: ImportOptions | None = None,
                     progress: Progress | None = None) -> ImportReport:  # fmt: skip
         """Import a CSV or a bundle in one transaction; kept only when nothing was refused (or --on-error skip)."""
         options = options or ImportOptions()
@@ -47,33 +48,19 @@ class Transfers:
                 return report
         return self._import(path, chosen, options, progress, {})
 
-    def _import(self: Tracker, path, profile, options, progress, bundled) -> ImportReport:
+    def _import(self, path, profile, options, progress, bundled) -> ImportReport:
         source = inspect_file(path, profile.encoding)
         report = ImportReport(source.name, profile.name)
-        session = self._sessions()
-        try:
-            session.begin()
+        with self._tx() as session:
             importer = Importer(session, self.store, self._context(), self.clock.now(), bundled)
             importer.run(source, profile, options, report, progress)
-            keep = not options.dry_run and not (report.refused and options.on_error == "abort")
-            if keep:
-                session.commit()
-            else:
-                session.rollback()
-            report.written = keep
-            if not keep:
+            report.written = not options.dry_run and not (report.refused and options.on_error == "abort")
+            if not report.written:
+                discard(session)
                 report.batch_id = None
-            return report
-        except DBAPIError as exc:
-            session.rollback()
-            raise StorageError(_("the database failed: {why}").format(why=exc.orig)) from None
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        return report
 
-    def list_batches(self: Tracker) -> list[BatchRecord]:
+    def list_batches(self) -> list[BatchRecord]:
         with self._tx() as s:
             rows = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).all()
             return [
@@ -92,7 +79,7 @@ class Transfers:
                 for b in rows
             ]
 
-    def undo_batch(self: Tracker, batch_id: int, *, source: Source) -> int:
+    def undo_batch(self, batch_id: int, *, source: Source) -> int:
         """Soft-delete exactly this batch's top-ups, refusing when any was changed since the import."""
         with self._tx() as s:
             batch = s.get(ImportBatch, batch_id)
@@ -133,20 +120,20 @@ class Transfers:
             batch.undone_at = now
             return count
 
-    def export_csv(
-        self: Tracker, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
-    ) -> int:
-        pages = iter_pages(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
-        return write_rows(pages, out, progress=progress)
+    def export_csv(self, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None) -> int:
+        with self._tx() as s:
+            pages = iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
+            return write_rows(pages, out, progress=progress)
 
     def export_bundle(
-        self: Tracker, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
+        self, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> tuple[int, int]:
-        pages = iter_pages(self.engine, filters or TopUpFilter(), self.settings.zone, mask=mask)
-        return write_bundle(Path(path), pages, self.engine, self.store, progress=progress)
+        with self._tx() as s:
+            pages = iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
+            return write_bundle(Path(path), pages, s, self.store, progress=progress)
 
     def export_file(
-        self: Tracker,
+        self,
         path: Path,
         filters: TopUpFilter | None = None,
         *,

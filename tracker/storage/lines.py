@@ -1,4 +1,4 @@
-"""Rules for a line's editable fields, shared by `add_line` and `edit_line`."""
+"""A line's stored values: the one recipe for a new line, and the rules for its editable fields."""
 
 from __future__ import annotations
 
@@ -9,12 +9,37 @@ from tracker.domain.errors import InvalidInputs, field_error
 from tracker.domain.i18n import _
 from tracker.domain.money import parse_currency
 from tracker.domain.operators import parse_operator
+from tracker.domain.phones import Phone
 from tracker.domain.records import LineRecord
 from tracker.domain.vocab import SimKind, parse_choice
 from tracker.storage.models import Line
 
 LINE_FIELDS = ("label", "operator", "kind", "currency", "note")
 LABEL_LIMIT = 80
+
+
+def new_line_values(
+    phone: Phone,
+    now: datetime,
+    *,
+    currency: str,
+    label: str | None = None,
+    operator: str | None = None,
+    kind: SimKind | None = None,
+) -> dict[str, object]:
+    """The columns of a new line, for every way a line comes into being (`lines add`, a first top-up, an import):
+    the operator defaults to the one the number's prefix suggests, the kind to a physical SIM."""
+    return {
+        "number": phone.e164,
+        "label": label,
+        "operator": operator or phone.suggested_operator,
+        "kind": (kind or SimKind.SIM).value,
+        "currency": currency,
+        "is_foreign": phone.foreign,
+        "archived": False,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _parse(name: str, text: str) -> object:

@@ -13,8 +13,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker.domain import formatting as fmt
 from tracker.domain.i18n import _
+from tracker.domain.records import CheckOptions, CheckResult
 from tracker.domain.vocab import Source
-from tracker.flows.checks import CheckOptions, CheckResult
+from tui.core import tracker_of
 from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.workers import ReportsWorkerErrors
@@ -47,14 +48,14 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        result = self.app.tracker.check(CheckOptions(limit=SHOWN_PER_KIND))  # type: ignore[attr-defined]
+        result = tracker_of(self).check(CheckOptions(limit=SHOWN_PER_KIND))
         self.app.call_from_thread(self._show, result)
 
     def _show(self, result: CheckResult) -> None:
         table = self.query_one(DataTable)
         table.clear()
         self.findings = {}
-        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        zone = tracker_of(self).zone
         kind = None
         for f in result:
             if f.kind != kind:
@@ -108,7 +109,7 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _open_verify(self, topup_id: int) -> None:
-        record = self.app.tracker.get_topup(topup_id)  # type: ignore[attr-defined]
+        record = tracker_of(self).get_topup(topup_id)
         self.app.call_from_thread(
             self.app.push_screen, VerifyDialog(record), lambda answer: answer and self._act("verify", topup_id, *answer)
         )
@@ -127,7 +128,7 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _act(self, action: str, topup_id: int, *args: str) -> None:
-        tracker = self.app.tracker  # type: ignore[attr-defined]
+        tracker = tracker_of(self)
         if action == "verify":
             tracker.verify(topup_id, args[0], by=args[1], source=Source.TUI)
         elif action == "dispute":

@@ -18,8 +18,8 @@ from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_of
 from tracker.domain.i18n import _
 from tracker.domain.operators import brand
-from tracker.domain.records import LineRecord
-from tracker.flows.checks import KINDS, CheckOptions, CheckResult
+from tracker.domain.records import KINDS, CheckOptions, CheckResult, LineRecord
+from tui.core import tracker_of
 from tui.screens.detail import DetailScreen
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
@@ -59,9 +59,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         million top-ups, most of it the checks) leaves the other core to the screen, and stops between parts,
         and between kinds of finding, when the user moves on."""
         worker = get_current_worker()
-        tracker = self.app.tracker  # type: ignore[attr-defined]
-        now = tracker.clock.now()
-        month = month_of(now, tracker.settings.zone)
+        tracker = tracker_of(self)
+        now = tracker.now()
+        month = month_of(now, tracker.zone)
         report = tracker.report(month, month)
         if worker.is_cancelled:
             return
@@ -112,7 +112,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         table = self.query_one("#lines", DataTable)
         table.clear(columns=True)
         table.add_columns(_("Line"), _("Operator"), _("Last top-up"), _("Days"))
-        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        zone = tracker_of(self).zone
         for line in lines:
             days = str((now - line.last_topup_at).days) if line.last_topup_at else "–"
             table.add_row(

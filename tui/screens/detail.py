@@ -14,6 +14,7 @@ from tracker.domain import formatting as fmt
 from tracker.domain.detail import detail_rows
 from tracker.domain.i18n import _
 from tracker.domain.records import HistoryRecord, ReceiptRecord, TopUpRecord
+from tui.core import tracker_of
 from tui.viewer import open_with_system_viewer
 from tui.widgets.receipt_preview import ReceiptPreview
 from tui.workers import ReportsWorkerErrors
@@ -49,17 +50,17 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        tracker = self.app.tracker  # type: ignore[attr-defined]
+        tracker = tracker_of(self)
         record = tracker.get_topup(self.topup_id)
         receipts = tracker.list_receipts(self.topup_id)
-        intact = {r.sha256: tracker.store.intact(r.sha256) for r in receipts}
+        intact = {r.sha256: tracker.receipt_intact(r.sha256) for r in receipts}
         history = tracker.history(self.topup_id)
         self.app.call_from_thread(self._show, record, receipts, intact, history)
 
     def _show(
         self, record: TopUpRecord, receipts: list[ReceiptRecord], intact: dict[str, bool], history: list[HistoryRecord]
     ) -> None:
-        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        zone = tracker_of(self).zone
         table = self.query_one("#fields", DataTable)
         table.add_columns("field", "value")
         for caption, value in detail_rows(record, zone):
@@ -91,7 +92,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
         if not self.intact.get(receipt.sha256):
             caption = _("{name} is damaged or missing: not shown").format(name=receipt.original_name)
         elif receipt.media_type.startswith("image/"):
-            path = self.app.tracker.receipt_path(receipt.sha256)  # type: ignore[attr-defined]
+            path = tracker_of(self).receipt_path(receipt.sha256)
             try:
                 with PIL.Image.open(path) as opened:
                     opened.load()
@@ -118,7 +119,7 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exit_on_error=False, group="receipt-open")
     def _open(self, sha: str) -> None:
         """The core's path and the viewer's start, off the event loop like every other core call."""
-        path = self.app.tracker.receipt_path(sha)  # type: ignore[attr-defined]
+        path = tracker_of(self).receipt_path(sha)
         if not open_with_system_viewer(path):
             message = _("No system viewer here; the receipt is at {path}").format(path=path)
             self.app.call_from_thread(self.notify, message, timeout=10)

@@ -15,11 +15,11 @@ from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
 from tracker.domain.canonical import parse_fields, to_fields
-from tracker.domain.errors import InvalidInput, InvalidInputs
+from tracker.domain.errors import InvalidInputs, LineNotFound
 from tracker.domain.i18n import _
 from tracker.domain.records import LineRecord, NewTopUp, TopUpRecord
 from tracker.domain.vocab import Channel, RefKind, Source, Status, label
-from tracker.service.facade import LineNotFound
+from tui.core import tracker_of
 from tui.screens.dialogs import ConfirmDialog
 from tui.workers import ReportsWorkerErrors
 
@@ -76,11 +76,11 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        zone = tracker_of(self).zone
         if self.record is not None:
             self._fill(to_fields(self.record, zone))
         else:
-            self.query_one("#occurred_at", Input).value = fmt.when(self.app.tracker.clock.now(), zone)  # type: ignore[attr-defined]
+            self.query_one("#occurred_at", Input).value = fmt.when(tracker_of(self).now(), zone)
         self.query_one("#line", Input).focus()
         self._load_suggestions()
 
@@ -93,7 +93,7 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
 
     @work(thread=True, exit_on_error=False, group="form-suggestions")
     def _load_suggestions(self) -> None:
-        tracker = self.app.tracker  # type: ignore[attr-defined]
+        tracker = tracker_of(self)
         lines, providers = tracker.list_lines(), tracker.providers()
         self.app.call_from_thread(self._suggest, lines, providers)
 
@@ -121,12 +121,12 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-validate")
     def _validate(self, values: dict[str, str]) -> None:
         """The core's parse on every change; a newer keystroke cancels this one's result."""
-        ctx = self.app.tracker.parse_context()  # type: ignore[attr-defined]
+        ctx = tracker_of(self).parse_context()
         try:
             new: NewTopUp | None = parse_fields(values, ctx)
             errors: dict[str, str] = {}
         except InvalidInputs as exc:
-            new, errors = None, {e.where or "": _reason(e) for e in exc.errors}
+            new, errors = None, {e.where or "": e.reason for e in exc.errors}
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_hints, values, new, errors)
 
@@ -139,7 +139,7 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
                 hint.update(f"[b]{errors[name]}[/b]")
                 hint.set_class(True, "error")
             else:
-                zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+                zone = tracker_of(self).zone
                 hint.update(_parsed(name, new, zone) if new and typed else "")
                 hint.set_class(False, "error")
 
@@ -154,7 +154,7 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
 
     @work(thread=True, exit_on_error=False, group="form-save")
     def _check_then_save(self, values: dict[str, str]) -> None:
-        tracker = self.app.tracker  # type: ignore[attr-defined]
+        tracker = tracker_of(self)
         new = tracker.parse_topup(values)  # refusals become a notification through the app's handler
         warnings = tracker.warnings_for(new) if self.record is None else []
         if tracker.get_line(new.line) is None:
@@ -173,7 +173,7 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
         self._save_now(values)
 
     def _save_now(self, values: dict[str, str]) -> None:
-        tracker = self.app.tracker  # type: ignore[attr-defined]
+        tracker = tracker_of(self)
         if self.record is None:
             new = tracker.parse_topup(values)
             try:
@@ -181,14 +181,10 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
             except LineNotFound:
                 record = tracker.add_topup(new, source=Source.TUI, create_line=True)
         else:
-            before = to_fields(self.record, tracker.settings.zone)
+            before = to_fields(self.record, tracker.zone)
             changes = {k: v for k, v in values.items() if v != before.get(k, "")}
             record = tracker.edit_topup(self.record.id, changes, source=Source.TUI) if changes else self.record
         self.app.call_from_thread(self.dismiss, record)
-
-
-def _reason(error: InvalidInput) -> str:
-    return f"{error.message} ({error.hint})" if error.hint else error.message
 
 
 def _parsed(name: str, new: NewTopUp, zone: ZoneInfo) -> str:

@@ -17,6 +17,7 @@ from tracker.domain.operators import OPERATORS
 from tracker.domain.phones import parse_phone
 from tracker.domain.records import LineRecord
 from tracker.domain.vocab import SimKind, label
+from tui.core import tracker_of
 from tui.workers import ReportsWorkerErrors
 
 
@@ -108,14 +109,14 @@ class LinesScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        lines = self.app.tracker.list_lines(include_archived=True)  # type: ignore[attr-defined]
+        lines = tracker_of(self).list_lines(include_archived=True)
         self.app.call_from_thread(self._show, lines)
 
     def _show(self, lines: list[LineRecord]) -> None:
         table = self.query_one(DataTable)
         table.clear()
         self.lines = {line.number: line for line in lines}
-        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        zone = tracker_of(self).zone
         for line in lines:
             table.add_row(*line_cells(line, zone), key=line.number)
 
@@ -135,7 +136,7 @@ class LinesScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _save(self, number: str | None, fields: dict[str, str]) -> None:
-        tracker = self.app.tracker  # type: ignore[attr-defined]
+        tracker = tracker_of(self)
         changes = {k: v for k, v in fields.items() if k != "number" and (v or k in ("label",))}
         line = tracker.add_line(fields["number"], changes) if number is None else tracker.edit_line(number, changes)
         self.app.call_from_thread(self.notify, _("Saved line {n}.").format(n=fmt.phone(line.number)))
@@ -147,5 +148,5 @@ class LinesScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _archive(self, number: str, archived: bool) -> None:
-        self.app.tracker.archive_line(number, archived)  # type: ignore[attr-defined]
+        tracker_of(self).archive_line(number, archived)
         self._load()

@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 from tracker.domain.clock import month_of, parse_month
 from tracker.domain.errors import TrackerError
 from tracker.domain.i18n import _
+from tui.core import tracker_of
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
@@ -41,7 +42,7 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        month = month_of(self.app.tracker.clock.now(), self.app.tracker.settings.zone)  # type: ignore[attr-defined]
+        month = month_of(tracker_of(self).now(), tracker_of(self).zone)
         for widget_id in ("#first", "#last"):
             self.query_one(widget_id, Input).value = month.strftime("%Y-%m")
         self.report = None
@@ -71,7 +72,7 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
     def _load(self, first, last) -> None:
         from tracker.flows.reports import views as report_views
 
-        report = self.app.tracker.report(first, last)  # type: ignore[attr-defined]
+        report = tracker_of(self).report(first, last)
         sections = report_views.sections(report)
         chart = report_views.chart(report)
         if not get_current_worker().is_cancelled:  # stopped meanwhile: the result is dropped, not shown

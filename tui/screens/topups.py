@@ -17,6 +17,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.i18n import _
 from tracker.domain.records import TopUpFilter, TopUpRecord
 from tracker.domain.vocab import Channel, SortKey, Source, Status
+from tui.core import tracker_of
 from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.screens.form import TopUpForm
@@ -34,7 +35,7 @@ ORDERS = {
 DEBOUNCE = 0.1  # seconds after the last key: a query when typing pauses, not one per key
 
 
-class TopupsScreen(ReportsWorkerErrors, Screen[None]):
+class TopUpsScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("a", "add", _("Add")),
         Binding("e", "edit", _("Edit")),
@@ -83,7 +84,7 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
     def _filters(self, values: dict[str, str]) -> TopUpFilter:
         start = end = None
         if "month" in values:
-            start, end = month_bounds(parse_month(values["month"], _("month")), self.app.tracker.settings.zone)
+            start, end = month_bounds(parse_month(values["month"], _("month")), tracker_of(self).zone)
         return TopUpFilter(
             start=start,
             end=end,
@@ -130,7 +131,7 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _delete(self, topup_id: int) -> None:
-        record = self.app.tracker.delete_topup(topup_id, source=Source.TUI)
+        record = tracker_of(self).delete_topup(topup_id, source=Source.TUI)
         self.app.call_from_thread(self._deleted, record)
 
     def _deleted(self, record: TopUpRecord) -> None:
@@ -145,7 +146,7 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _restore(self, topup_id: int) -> None:
-        record = self.app.tracker.restore_topup(topup_id, source=Source.TUI)
+        record = tracker_of(self).restore_topup(topup_id, source=Source.TUI)
         self.app.call_from_thread(self.notify, _("Restored top-up #{id}.").format(id=record.id))
         self.app.call_from_thread(self.table.reload)
 
@@ -155,7 +156,7 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _verify(self, topup_id: int, credited: str, by: str) -> None:
-        result = self.app.tracker.verify(topup_id, credited, by=by, source=Source.TUI)
+        result = tracker_of(self).verify(topup_id, credited, by=by, source=Source.TUI)
         t = result.topup
         text = _("Top-up #{id} verified: {credited} credited.").format(
             id=t.id, credited=fmt.money(t.credited, t.currency)
@@ -173,7 +174,7 @@ class TopupsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _attach_receipt(self, topup_id: int, path: str) -> None:
-        self.app.tracker.attach_receipts(topup_id, [Path(path).expanduser()], source=Source.TUI)
-        record = self.app.tracker.get_topup(topup_id)
+        tracker_of(self).attach_receipts(topup_id, [Path(path).expanduser()], source=Source.TUI)
+        record = tracker_of(self).get_topup(topup_id)
         self.app.call_from_thread(self.notify, _("Receipt attached to top-up #{id}.").format(id=topup_id))
         self.app.call_from_thread(self.table.refresh_record, record)

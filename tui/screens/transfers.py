@@ -29,10 +29,9 @@ from textual.worker import get_current_worker
 from tracker.domain.clock import month_bounds, parse_month
 from tracker.domain.errors import Cancelled
 from tracker.domain.i18n import _
-from tracker.domain.records import TopUpFilter
+from tracker.domain.records import ImportOptions, ImportReport, TopUpFilter
 from tracker.domain.vocab import Source
-from tracker.flows.importing.importer import ImportOptions, ImportReport
-from tracker.flows.importing.profile import builtin_names
+from tui.core import tracker_of
 from tui.workers import ReportsWorkerErrors
 
 
@@ -69,7 +68,7 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
             with Vertical(id="import-options"):
                 yield Input(placeholder=_("file to import"), id="path", compact=True)
                 yield Select(
-                    [(n, n) for n in builtin_names()], value="canonical", allow_blank=False, id="profile", compact=True
+                    [("canonical", "canonical")], value="canonical", allow_blank=False, id="profile", compact=True
                 )
                 yield Input(placeholder=_("line, for statements without numbers"), id="line", compact=True)
                 yield Static("", id="import-summary")
@@ -93,6 +92,18 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
             duplicates.add_column(label, width=width)
         self.query_one("#batches", DataTable).add_columns(_("Batch"), _("File"), _("New"), _("Present"), "")
         self._load_batches()
+        self._load_profiles()
+
+    @work(thread=True, exit_on_error=False, group="profiles")
+    def _load_profiles(self) -> None:
+        names = tracker_of(self).import_profiles()
+        self.app.call_from_thread(self._show_profiles, names)
+
+    def _show_profiles(self, names: list[str]) -> None:
+        select = self.query_one("#profile", Select)
+        chosen = select.value
+        select.set_options([(n, n) for n in names])
+        select.value = chosen if chosen in names else "canonical"
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         self.query_one("#path", Input).value = str(event.path)
@@ -134,12 +145,15 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
         def progress(done: int, rows: int) -> None:
             if worker.is_cancelled:
                 raise Cancelled(_("import stopped; nothing was written"))
-            self.app.call_from_thread(self.query_one(ProgressBar).update, total=total or None, progress=done)
+            self.app.call_from_thread(self._progress, total or None, done)
 
-        report = self.app.tracker.import_file(path, profile, options, progress=progress)  # type: ignore[attr-defined]
+        report = tracker_of(self).import_file(path, profile, options, progress=progress)
         self.app.call_from_thread(self._show, report, options.dry_run)
         if not options.dry_run:
-            self._load_batches()
+            self.app.call_from_thread(self._load_batches)
+
+    def _progress(self, total: int | None, done: int) -> None:
+        self.query_one(ProgressBar).update(total=total, progress=done)
 
     def _show(self, report: ImportReport, dry_run: bool) -> None:
         self.preview = report if dry_run else None
@@ -174,7 +188,7 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="batches")
     def _load_batches(self) -> None:
-        batches = self.app.tracker.list_batches()  # type: ignore[attr-defined]
+        batches = tracker_of(self).list_batches()
         self.app.call_from_thread(self._show_batches, batches)
 
     def _show_batches(self, batches: list) -> None:
@@ -192,11 +206,11 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def _undo(self, batch: int) -> None:
-        count = self.app.tracker.undo_batch(batch, source=Source.TUI)  # type: ignore[attr-defined]
+        count = tracker_of(self).undo_batch(batch, source=Source.TUI)
         self.app.call_from_thread(
             self.notify, _("Undid import batch {id}: {n} top-ups deleted.").format(id=batch, n=count)
         )
-        self._load_batches()
+        self.app.call_from_thread(self._load_batches)
 
 
 class ExportScreen(ReportsWorkerErrors, Screen[None]):
@@ -236,11 +250,11 @@ class ExportScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _export(self, month: str, line: str | None, target: Path, bundle: bool, mask: bool) -> None:
         """Written beside the target and renamed when whole: esc stops it and leaves no half-written file."""
-        tracker = self.app.tracker  # type: ignore[attr-defined]
+        tracker = tracker_of(self)
         worker = get_current_worker()
         start = end = None
         if month:
-            start, end = month_bounds(parse_month(month), tracker.settings.zone)
+            start, end = month_bounds(parse_month(month), tracker.zone)
         filters = TopUpFilter(start=start, end=end, line=line)
         total = tracker.count_topups(filters)
         bar = self.query_one("#export-progress", ProgressBar)

@@ -19,6 +19,7 @@ from tracker.domain.i18n import _
 from tracker.domain.operators import brand
 from tracker.domain.records import Page, TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import SortKey
+from tui.core import tracker_of
 from tui.workers import ReportsWorkerErrors
 
 PAGE = 100
@@ -111,7 +112,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="topup-pages")
     def _load(self, filters: TopUpFilter, sort: TopUpSort, after: str | None, generation: int) -> None:
-        tracker = self.app.tracker  # type: ignore[attr-defined]
+        tracker = tracker_of(self)
         page = tracker.list_topups(filters, sort=sort, after=after, limit=PAGE)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, page, after, generation)
@@ -139,7 +140,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
         return self.records.get(key or "")
 
     def cells(self, t: TopUpRecord) -> tuple[str | Text, ...]:
-        zone = self.app.tracker.settings.zone  # type: ignore[attr-defined]
+        zone = tracker_of(self).zone
         colours = self.app.get_css_variables()
         status = Text(t.status.value, style=colours.get(STATUS_STYLES[t.status.value], ""))
         proof = "📎" if t.receipts else "#" if t.reference else "–"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import InvalidInput
@@ -28,7 +28,7 @@ CSV_NAME = "topups.csv"
 MANIFEST = "manifest.json"
 
 
-def write_bundle(path: Path, pages: Iterator[list[list[str]]], engine: Engine, store: ReceiptStore, *,
+def write_bundle(path: Path, pages: Iterator[list[list[str]]], s: Session, store: ReceiptStore, *,
                  progress=None) -> tuple[int, int]:  # fmt: skip
     """Write the bundle of canonical CSV rows and the receipts they name; returns (top-ups, receipt files)."""
     shas: dict[str, None] = {}
@@ -40,7 +40,7 @@ def write_bundle(path: Path, pages: Iterator[list[list[str]]], engine: Engine, s
             count = write_rows(receipt_shas(pages, shas), text, progress=progress)
             text.flush()
             text.detach()
-        files = _receipt_entries(engine, list(shas))
+        files = _receipt_entries(s, list(shas))
         for entry in files:
             bundle.write(store.path(entry["sha256"]), f"receipts/{entry['sha256']}")
         manifest = {"csv": {"name": CSV_NAME, "sha256": digest.hexdigest()}, "receipts": files}
@@ -60,15 +60,14 @@ class _HashingWriter(io.RawIOBase):
         return self.raw.write(data)
 
 
-def _receipt_entries(engine: Engine, shas: list[str]) -> list[dict[str, object]]:
+def _receipt_entries(s: Session, shas: list[str]) -> list[dict[str, object]]:
     entries: dict[str, dict[str, object]] = {}
-    with Session(engine) as s:
-        for start in range(0, len(shas), 500):
-            query = select(Receipt.sha256, Receipt.original_name, Receipt.media_type, Receipt.size).where(
-                Receipt.sha256.in_(shas[start : start + 500])
-            )
-            for sha, name, media, size in s.execute(query):
-                entries.setdefault(sha, {"sha256": sha, "name": name, "media_type": media, "size": size})
+    for start in range(0, len(shas), 500):
+        query = select(Receipt.sha256, Receipt.original_name, Receipt.media_type, Receipt.size).where(
+            Receipt.sha256.in_(shas[start : start + 500])
+        )
+        for sha, name, media, size in s.execute(query):
+            entries.setdefault(sha, {"sha256": sha, "name": name, "media_type": media, "size": size})
     return [entries[sha] for sha in shas if sha in entries]
 
 

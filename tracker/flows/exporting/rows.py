@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, exists, select, type_coerce
+from sqlalchemy import Connection, exists, select, type_coerce
+from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from tracker.domain.formulas import neutralise
@@ -42,29 +43,27 @@ RAW_COLUMNS = (
 )
 
 
-def iter_pages(
-    engine: Engine, filters: TopUpFilter, zone: ZoneInfo, *, mask: bool = False
-) -> Iterator[list[list[str]]]:
-    """The canonical cells (`canonical.COLUMNS`) of every matching top-up, oldest first, a page per short read."""
+def iter_pages(s: Session, filters: TopUpFilter, zone: ZoneInfo, *, mask: bool = False) -> Iterator[list[list[str]]]:
+    """The canonical cells (`canonical.COLUMNS`) of every matching top-up, oldest first, a page at a time, read in
+    the caller's transaction (one consistent snapshot) as Core rows: the ORM adds nothing to a plain select."""
     base = select(*RAW_COLUMNS).select_from(TopUp)
     if filters.line:  # the only filter on the line's columns; otherwise lines come from the dictionary below
         base = base.join(Line, Line.id == TopUp.line_id)
     base = filtered(base, filters)
-    with engine.connect() as connection:
-        lines = _lines(connection, mask)
+    connection = s.connection()
+    lines = _lines(connection, mask)
     local = local_time(zone)
     cursor = None
     while True:
         (query,) = page_queries(base, OLDEST_FIRST, cursor)
-        with engine.connect() as connection:  # Core rows: the ORM session adds nothing to a plain select
-            rows = connection.execute(query.limit(PAGE)).all()
-            receipts = _receipts(connection, [row[0] for row in rows if row[-1]])
+        rows = connection.execute(query.limit(PAGE)).all()
+        receipts = _receipts(connection, [row[0] for row in rows if row[-1]])
         if rows:
             yield [_cells(row, lines[row[2]], local, receipts.get(row[0], "")) for row in rows]
         if len(rows) < PAGE:
             return
         last = rows[-1]
-        cursor = Cursor(OLDEST_FIRST, (), _STORED_INSTANT.process_result_value(last[3], engine.dialect), last[0])
+        cursor = Cursor(OLDEST_FIRST, (), _STORED_INSTANT.process_result_value(last[3], connection.dialect), last[0])
 
 
 def _cells(row: tuple, line: tuple[str, str, str, str], local: Callable, receipts: str) -> list[str]:

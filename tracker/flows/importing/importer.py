@@ -8,11 +8,9 @@ exactly what would have happened.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from uuid import UUID
 
 from sqlalchemy import and_, select
@@ -20,89 +18,24 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.canonical import ParseContext, parse_fields
 from tracker.domain.clock import zone as load_zone
-from tracker.domain.errors import InvalidInput, InvalidInputs
-from tracker.domain.formulas import unescape
+from tracker.domain.errors import InvalidInput, InvalidInputs, shorten
 from tracker.domain.i18n import _
-from tracker.domain.money import parse_number, precision
+from tracker.domain.money import precision
 from tracker.domain.operators import brand
 from tracker.domain.phones import parse_phone
-from tracker.domain.records import NewTopUp
+from tracker.domain.records import DuplicateRow, ImportOptions, ImportReport, NewTopUp, RefusedRow
+from tracker.flows.importing.mapping import to_canonical, values_of
 from tracker.flows.importing.profile import Profile
 from tracker.flows.importing.reading import Rows, SourceFile, column_index
+from tracker.flows.importing.rejects import Rejects
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage.bulk import BulkInsert
+from tracker.storage.lines import new_line_values
 from tracker.storage.models import ImportBatch, Line, Receipt, TopUp
 from tracker.storage.rows import NEW_TOPUP_COLUMNS, new_topup_values
 
 CHUNK_ROWS = 2000
-AMOUNT_FIELDS = ("amount", "paid_amount", "fee", "credited_amount")
-TEXT_CUT = 40
 Progress = Callable[[int, int], None]  # (bytes read, rows read)
-
-
-@dataclass(frozen=True)
-class RefusedRow:
-    row: int
-    column: str
-    value: str
-    why: str
-
-
-@dataclass(frozen=True)
-class DuplicateRow:
-    row: int
-    reason: str
-    matches_uid: str
-    matches_id: int | None
-
-
-@dataclass
-class ImportReport:
-    source: str
-    profile: str
-    new: int = 0
-    present: int = 0
-    filtered: int = 0
-    duplicates: list[DuplicateRow] = field(default_factory=list)
-    refused: list[RefusedRow] = field(default_factory=list)
-    new_lines: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    refused_rows: int = 0  # rows, where `refused` lists every reason (a row can have several)
-    batch_id: int | None = None
-    written: bool = False
-    rejects_path: str | None = None
-
-    @property
-    def summary(self) -> str:
-        return _("{new} new, {present} already present, {dups} possible duplicates, {refused} refused").format(
-            new=self.new, present=self.present, dups=len(self.duplicates), refused=self.refused_rows
-        )
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "new": self.new,
-            "already_present": self.present,
-            "possible_duplicates": len(self.duplicates),
-            "refused": self.refused_rows,
-            "written": self.written,
-            "batch": self.batch_id,
-            "refused_rows": [
-                {"row": r.row, "column": r.column, "value": r.value, "reason": r.why} for r in self.refused
-            ],
-            "duplicate_rows": [{"row": d.row, "reason": d.reason, "matches": d.matches_uid} for d in self.duplicates],
-            "new_lines": self.new_lines,
-            "notes": self.notes,
-        }
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    line: str | None = None
-    dry_run: bool = False
-    on_error: str = "abort"  # or "skip"
-    rejects: Path | None = None
-    allow_duplicates: bool = False
-    allow_rows: frozenset[int] = frozenset()  # possible duplicates the user chose to import, by row number
 
 
 @dataclass
@@ -173,7 +106,7 @@ class Importer:
         self.s.flush()
         report.batch_id = self.batch_id = batch.id
         rows = Rows(source, profile)
-        rejects = _Rejects(options, source, rows) if options.on_error == "skip" and not options.dry_run else None
+        rejects = Rejects(options, source, rows) if options.on_error == "skip" and not options.dry_run else None
         try:
             index = column_index(rows.header, profile, source.name)
             headers = {f: rows.header[i] for f, i in index.items()}
@@ -198,7 +131,7 @@ class Importer:
         profile: Profile,
         options: ImportOptions,
         report: ImportReport,
-        rejects: _Rejects | None,
+        rejects: Rejects | None,
     ) -> Iterator[_Pending]:
         width = len(rows.header)
         for number, cells in rows:
@@ -224,7 +157,7 @@ class Importer:
     def _refuse_all(
         self,
         report: ImportReport,
-        rejects: _Rejects | None,
+        rejects: Rejects | None,
         cells: list[str],
         number: int,
         errors: list[InvalidInput],
@@ -235,14 +168,14 @@ class Importer:
         first = None
         for error in errors:
             column = headers.get(error.where or "", error.where or "")
-            value = _cut(values.get(error.where or "", ""))
-            refused = RefusedRow(number, column, value, _why(error))
+            value = shorten(values.get(error.where or "", ""))
+            refused = RefusedRow(number, column, value, error.reason)
             report.refused.append(refused)
             first = first or refused
         if rejects and first:
             rejects.write(cells, "; ".join(f"{r.column}: {r.why}" for r in report.refused[-len(errors) :]))
 
-    def _refuse(self, report: ImportReport, rejects: _Rejects | None, cells: list[str], refused: RefusedRow) -> None:
+    def _refuse(self, report: ImportReport, rejects: Rejects | None, cells: list[str], refused: RefusedRow) -> None:
         report.refused_rows += 1
         report.refused.append(refused)
         if rejects:
@@ -339,17 +272,9 @@ class Importer:
             if new.line in known or new.line in rows:
                 continue
             phone = parse_phone(new.line)
-            rows[new.line] = {
-                "number": phone.e164,
-                "label": new.line_label,
-                "operator": new.operator or phone.suggested_operator,
-                "kind": new.sim_kind or "sim",
-                "currency": new.currency,
-                "is_foreign": phone.foreign,
-                "archived": False,
-                "created_at": self.now,
-                "updated_at": self.now,
-            }
+            rows[new.line] = new_line_values(
+                phone, self.now, currency=new.currency, label=new.line_label, operator=new.operator, kind=new.sim_kind
+            )
         if not rows:
             return
         self.s.execute(Line.__table__.insert(), list(rows.values()))
@@ -409,99 +334,3 @@ def _chunks(items: Iterator[_Pending]) -> Iterator[list[_Pending]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def values_of(cells: list[str], index: dict[str, int]) -> dict[str, str]:
-    return {f: cells[i] for f, i in index.items() if i < len(cells)}
-
-
-def to_canonical(cells: list[str], index: dict[str, int], profile: Profile, line: str | None) -> dict[str, str] | None:
-    """A source row as canonical text fields, or None when the profile's filter leaves it out."""
-    values = values_of(cells, index)
-    for key, pattern in profile.filters.items():
-        if not pattern.search(values.get(key, "")):
-            return None
-    for target, (source, rules) in profile.derive.items():
-        for pattern, value in rules:
-            if pattern.search(values.get(source, "")):
-                values[target] = value
-                break
-    for key, mapping in profile.maps.items():
-        if values.get(key, "").strip().lower() in mapping:
-            values[key] = mapping[values[key].strip().lower()]
-    for key, value in profile.defaults.items():
-        if not values.get(key, "").strip():
-            values[key] = value
-    if line and not values.get("line", "").strip():
-        values["line"] = line
-    if profile.unescape_formulas:
-        for key in [k for k, v in values.items() if v[:1] == "'"]:  # only an escaped cell starts with a quote
-            values[key] = unescape(values[key])
-    if not profile.is_canonical:
-        _normalise_amounts(values, profile)
-    return values
-
-
-def _normalise_amounts(values: dict[str, str], profile: Profile) -> None:
-    """Amounts in the source's own notation and sign convention become canonical text."""
-    errors = []
-    for key in AMOUNT_FIELDS:
-        text = values.get(key, "").strip()
-        if not text:
-            continue
-        try:
-            value = parse_number(text, field=key, decimal_mark=profile.decimal_mark)
-        except InvalidInput as exc:
-            errors.append(exc)
-            continue
-        if key == "amount" and profile.sign == "negative":
-            if value > 0:
-                errors.append(
-                    InvalidInput(
-                        _("{value!r} is not accepted: a payment is negative in this source").format(value=_cut(text)),
-                        where=key,
-                    )
-                )
-                continue
-            value = -value
-        elif profile.sign == "any":
-            value = abs(value)
-        values[key] = f"{value:f}"
-    if errors:
-        raise InvalidInputs(errors)
-
-
-def _why(error: InvalidInput) -> str:
-    text = error.message
-    return f"{text} ({error.hint})" if error.hint else text
-
-
-def _cut(value: str) -> str:
-    return value if len(value) <= TEXT_CUT else value[: TEXT_CUT - 1] + "…"
-
-
-class _Rejects:
-    """The refused rows, unchanged plus an `error` column, in the source's own encoding and delimiter."""
-
-    def __init__(self, options: ImportOptions, source: SourceFile, rows: Rows) -> None:
-        self.path = options.rejects or source.path.with_name(source.path.stem + ".rejects.csv")
-        self.count = 0
-        self.header = rows.header
-        self.delimiter = rows.delimiter
-        self.encoding = "utf-8-sig" if source.bom else source.encoding.replace("-sig", "")
-        self._handle = None
-        self._writer = None
-
-    def write(self, cells: list[str], error: str) -> None:
-        if self._writer is None:
-            self._handle = self.path.open("w", encoding=self.encoding, newline="")
-            self._writer = csv.writer(self._handle, delimiter=self.delimiter, lineterminator="\r\n")
-            self._writer.writerow([*self.header, "error"])
-        self._writer.writerow([*cells, error])
-        self.count += 1
-
-    def close(self) -> str | None:
-        if self._handle:
-            self._handle.close()
-            return str(self.path)
-        return None

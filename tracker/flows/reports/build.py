@@ -9,71 +9,33 @@ units per currency; currencies are never added together unless converted with a 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Engine, and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.clock import month_bounds, months_between
 from tracker.domain.money import from_minor
 from tracker.domain.operators import brand
 from tracker.domain.phones import display
+from tracker.domain.records import DIMENSIONS, Breakdown, MonthReport, Report
 from tracker.domain.vocab import SPENDING_STATUSES, Status
-from tracker.flows.reports.rates import RateUsed, convert
+from tracker.flows.reports.rates import convert
 from tracker.storage.models import Line, Receipt, TopUp
 
 if TYPE_CHECKING:  # pandas is imported where a report is made: `topup list` and the app start without it
     import pandas as pd
 
-DIMENSIONS = ("line", "operator", "channel", "provider")
 SPENDING = tuple(s.value for s in SPENDING_STATUSES)
 NONE_KEY = "(none)"
 
 
-@dataclass(frozen=True)
-class Breakdown:
-    key: str
-    count: int
-    spent: dict[str, Decimal]
-
-
-@dataclass
-class MonthReport:
-    month: date
-    count: int = 0
-    counts: dict[str, int] = field(default_factory=dict)  # spending top-ups per spent currency
-    spent: dict[str, Decimal] = field(default_factory=dict)
-    fees: dict[str, Decimal] = field(default_factory=dict)
-    credited: dict[str, Decimal] = field(default_factory=dict)
-    shortfall: dict[str, Decimal] = field(default_factory=dict)
-    average: dict[str, Decimal] = field(default_factory=dict)
-    apart: dict[str, tuple[int, dict[str, Decimal]]] = field(default_factory=dict)  # failed / refunded
-    breakdowns: dict[str, list[Breakdown]] = field(default_factory=dict)
-    reference_share: Decimal | None = None
-    receipt_share: Decimal | None = None
-    verified_share: Decimal | None = None
-    vs_previous: dict[str, Decimal | None] = field(default_factory=dict)
-    vs_average: dict[str, Decimal | None] = field(default_factory=dict)
-    converted: Decimal | None = None  # spent in the base currency, when asked for
-
-
-@dataclass
-class Report:
-    zone: str
-    months: list[MonthReport]
-    total: MonthReport
-    base: str | None = None
-    rates: list[RateUsed] = field(default_factory=list)
-    history: dict[date, dict[str, Decimal]] = field(default_factory=dict)  # spent per month, for the chart
-
-
 def build_report(
-    engine: Engine, zone: ZoneInfo, first: date, last: date, *, line: str | None = None, base: str | None = None
+    s: Session, zone: ZoneInfo, first: date, last: date, *, line: str | None = None, base: str | None = None
 ) -> Report:
     """The report for the months first..last (local), with twelve earlier months for comparisons and the chart.
 
@@ -84,19 +46,17 @@ def build_report(
     context = months_between(first - relativedelta(months=12), last)
     spans = {m: month_bounds(m, zone) for m in context}
     shown = {m: spans[m] for m in months}
-    with Session(engine) as s:
-        totals = _totals(s, shown, line)
-        by_line = _by_line(s, shown, line)
-        earlier = _earlier_spending(s, {m: spans[m] for m in context if m not in shown}, line)
+    totals = _totals(s, shown, line)
+    by_line = _by_line(s, shown, line)
+    earlier = _earlier_spending(s, {m: spans[m] for m in context if m not in shown}, line)
     parts = _parts(totals, by_line)
     reports = [_month(m, totals, parts) for m in months]
-    total = _sum_months(first, reports)
+    total = _sum_months(first, totals, reports)
     history = dict(sorted((earlier | _spent_by_month(totals)).items()))
     _compare(reports, history)
     report = Report(zone.key, reports, total, base, history=history)
     if base:
-        with Session(engine) as s:
-            convert(s, report, spans, base)
+        convert(s, report, spans, base)
     return report
 
 
@@ -228,9 +188,16 @@ def _money(frame: pd.DataFrame, column: str, currency_column: str) -> dict[str, 
 
 def _month(month: date, totals: pd.DataFrame, parts: dict[str, dict[str, list]]) -> MonthReport:
     label = month.strftime("%Y-%m")
-    rows = totals[totals["month"] == label] if len(totals) else totals
+    report = _summary(month, totals[totals["month"] == label] if len(totals) else totals)
+    for dimension, by_month in parts.items():
+        report.breakdowns[dimension] = _entries(by_month.get(label, []))
+    return report
+
+
+def _summary(first: date, rows: pd.DataFrame) -> MonthReport:
+    """Everything a report says about `rows` (grouped rows of one month, or of the whole range) but breakdowns."""
     spending = rows[rows["status"].isin(SPENDING)] if len(rows) else rows
-    report = MonthReport(month)
+    report = MonthReport(first)
     if len(spending):
         report.count = int(spending["n"].sum())
         report.spent = _money(spending, "spent", "spent_cur")
@@ -247,8 +214,6 @@ def _month(month: date, totals: pd.DataFrame, parts: dict[str, dict[str, list]])
         apart = rows[rows["status"] == status] if len(rows) else rows
         if len(apart):
             report.apart[status] = (int(apart["n"].sum()), _money(apart, "spent", "spent_cur"))
-    for dimension, by_month in parts.items():
-        report.breakdowns[dimension] = _entries(by_month.get(label, []))
     return report
 
 
@@ -270,15 +235,20 @@ def _share(part: int, whole: Decimal) -> Decimal | None:
 def _entries(rows: list[tuple[str, str, int, int]]) -> list[Breakdown]:
     """One month's rows, already grouped by SQL per key and currency: a plain loop, not a groupby per key (a
     reseller's month has thousands of lines)."""
-    counts: dict[str, int] = defaultdict(int)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     spent: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for key, cur, n, minor in rows:
-        counts[key] += int(n)
+        counts[key][cur] += int(n)
         spent[key][cur] += int(minor)
-    found = [
-        Breakdown(str(key), counts[key], {cur: from_minor(v, cur) for cur, v in sorted(spent[key].items())})
-        for key in counts
-    ]
+    return _sorted([_breakdown(str(key), counts[key], spent[key]) for key in counts])
+
+
+def _breakdown(key: str, counts: dict[str, int], spent_minor: dict[str, int]) -> Breakdown:
+    return Breakdown(key, sum(counts.values()), {cur: from_minor(v, cur) for cur, v in sorted(spent_minor.items())},
+                     dict(sorted(counts.items())))  # fmt: skip
+
+
+def _sorted(found: list[Breakdown]) -> list[Breakdown]:
     return sorted(found, key=lambda b: (-b.count, b.key))
 
 
@@ -286,27 +256,24 @@ def _averages(spent: dict[str, Decimal], counts: dict[str, int]) -> dict[str, De
     return {c: (v / counts[c]).quantize(v) for c, v in spent.items() if counts.get(c)}
 
 
-def _add(target: dict, more: dict) -> None:
-    for key, value in more.items():
-        target[key] = target.get(key, 0) + value
-
-
-def _sum_months(first: date, reports: list[MonthReport]) -> MonthReport:
-    """The range's total: sums per currency and merged breakdowns (shares and comparisons are per month)."""
-    total = MonthReport(first)
-    merged: dict[str, dict[str, Breakdown]] = defaultdict(dict)
+def _sum_months(first: date, totals: pd.DataFrame, reports: list[MonthReport]) -> MonthReport:
+    """The range's total: everything a month carries, from the range's own grouped rows (so its shares and its
+    failed and refunded top-ups are exact), and every month's breakdowns merged per key and currency."""
+    total = _summary(first, totals)
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    spent: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
     for r in reports:
-        total.count += r.count
-        for name in ("counts", "spent", "fees", "credited", "shortfall"):
-            _add(getattr(total, name), getattr(r, name))
         for dimension, entries in r.breakdowns.items():
             for e in entries:
-                old = merged[dimension].get(e.key, Breakdown(e.key, 0, {}))
-                spent = dict(old.spent)
-                _add(spent, e.spent)
-                merged[dimension][e.key] = Breakdown(e.key, old.count + e.count, spent)
-    total.average = _averages(total.spent, total.counts)
-    total.breakdowns = {d: sorted(m.values(), key=lambda b: (-b.count, b.key)) for d, m in merged.items()}
+                for cur, n in e.counts.items():
+                    counts[dimension][e.key][cur] += n
+                for cur, v in e.spent.items():
+                    spent[dimension][e.key][cur] += v
+    total.breakdowns = {
+        d: _sorted([Breakdown(k, sum(c.values()), dict(sorted(spent[d][k].items())), dict(sorted(c.items())))
+                    for k, c in keys.items()])
+        for d, keys in counts.items()
+    }  # fmt: skip
     return total
 
 

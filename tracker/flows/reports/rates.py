@@ -5,10 +5,8 @@ A rate is never assumed: with neither, the report refuses and names the missing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, func, select
@@ -17,19 +15,8 @@ from sqlalchemy.orm import Session
 from tracker.domain.errors import InvalidInput, field_error
 from tracker.domain.i18n import _
 from tracker.domain.money import from_minor, precision
+from tracker.domain.records import RateUsed, Report
 from tracker.storage.models import Rate, TopUp
-
-if TYPE_CHECKING:
-    from tracker.flows.reports.build import Report
-
-
-@dataclass(frozen=True)
-class RateUsed:
-    month: date
-    currency: str
-    base: str
-    rate: Decimal
-    source: str  # "recorded 2026-11-01" or "implied by 3 top-ups"
 
 
 def parse_rate(text: str) -> Decimal:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from tracker.domain import formatting as fmt
 from tracker.domain.i18n import _
 from tracker.domain.money import plain
-from tracker.flows.reports.build import DIMENSIONS, MonthReport, Report
+from tracker.domain.records import DIMENSIONS, MonthReport, Report
 
 BAR_WIDTH = 40
 TOP_KEYS = 10
@@ -212,7 +212,7 @@ def _money_map(values: dict[str, Decimal]) -> dict[str, str]:
 
 
 def _entries(entries: list) -> list[dict[str, object]]:
-    return [{"key": e.key, "count": e.count, "spent": _money_map(e.spent)} for e in entries]
+    return [{"key": e.key, "count": e.count, "counts": dict(e.counts), "spent": _money_map(e.spent)} for e in entries]
 
 
 def _month_json(m: MonthReport, base: str | None, with_month: bool = True) -> dict[str, object]:
@@ -271,7 +271,7 @@ def as_csv(report: Report) -> str:
         for dimension in DIMENSIONS:
             for e in m.breakdowns.get(dimension, []):
                 for cur, v in e.spent.items():
-                    writer.writerow([label, dimension, e.key, cur, e.count, plain(v, cur), "", "", ""])
+                    writer.writerow([label, dimension, e.key, cur, e.counts.get(cur, 0), plain(v, cur), "", "", ""])
     return out.getvalue()
 
 

@@ -1,0 +1,26 @@
+"""Every value that crosses from the core to the CLI and the TUI: frozen records, never ORM objects.
+
+One module per subject; import them from here.
+"""
+
+from tracker.domain.records.findings import KINDS, CheckOptions, CheckResult, Finding, Ref
+from tracker.domain.records.imports import DuplicateRow, ImportOptions, ImportReport, RefusedRow
+from tracker.domain.records.reports import DIMENSIONS, Breakdown, MonthReport, RateUsed, Report
+from tracker.domain.records.topups import (
+    BatchRecord,
+    HistoryRecord,
+    LineRecord,
+    NewTopUp,
+    Page,
+    ReceiptRecord,
+    TopUpFilter,
+    TopUpRecord,
+    TopUpSort,
+    VerifyResult,
+)
+
+__all__ = [
+    "DIMENSIONS", "KINDS", "BatchRecord", "Breakdown", "CheckOptions", "CheckResult", "DuplicateRow", "Finding",
+    "HistoryRecord", "ImportOptions", "ImportReport", "LineRecord", "MonthReport", "NewTopUp", "Page", "RateUsed",
+    "ReceiptRecord", "Ref", "RefusedRow", "Report", "TopUpFilter", "TopUpRecord", "TopUpSort", "VerifyResult",
+]  # fmt: skip
