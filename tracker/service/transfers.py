@@ -12,9 +12,10 @@ from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError
 from tracker.domain.i18n import _
 from tracker.domain.records import BatchRecord, ImportOptions, ImportReport, TopUpFilter
 from tracker.domain.vocab import Source
-from tracker.flows.exporting.bundles import is_bundle, opened_bundle, write_bundle
+from tracker.flows.exporting.bundles import write_bundle
 from tracker.flows.exporting.rows import iter_pages
 from tracker.flows.exporting.writer import write_rows
+from tracker.flows.importing.bundles import is_bundle, opened_bundle
 from tracker.flows.importing.importer import Importer, Progress
 from tracker.flows.importing.profile import builtin_names, load_profile
 from tracker.flows.importing.reading import inspect_file

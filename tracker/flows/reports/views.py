@@ -223,10 +223,12 @@ def _month_json(m: MonthReport, base: str | None, with_month: bool = True) -> di
         **{f"by_{d}": _entries(m.breakdowns.get(d, [])) for d in DIMENSIONS},
         "failed": _apart(m, "failed"), "refunded": _apart(m, "refunded"),
     })  # fmt: skip
-    if with_month:
+    body.update({
+        "proof_coverage": {"reference": _dec(m.reference_share), "receipt": _dec(m.receipt_share)},
+        "verified_share": _dec(m.verified_share),
+    })  # fmt: skip
+    if with_month:  # comparisons are a month's; a range's total has none
         body.update({
-            "proof_coverage": {"reference": _dec(m.reference_share), "receipt": _dec(m.receipt_share)},
-            "verified_share": _dec(m.verified_share),
             "vs_previous": {c: _dec(v) for c, v in m.vs_previous.items()},
             "vs_average_12": {c: _dec(v) for c, v in m.vs_average.items()},
         })  # fmt: skip
