@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tracker.domain import formatting as fmt
 from tracker.domain.canonical import COLUMNS, to_fields
@@ -16,6 +17,7 @@ from tracker.domain.detail import detail_rows, line_cells
 from tracker.domain.i18n import _
 from tracker.domain.operators import brand
 from tracker.domain.records import HistoryRecord, LineRecord, ReceiptRecord, TopUpRecord
+from tracker.domain.text import printable
 from tracker.flows.exporting.writer import write_csv as export_csv
 
 # Columns by importance: what fits an 80-column terminal first, the rest as the terminal widens.
@@ -66,7 +68,7 @@ def topups_table(records: Sequence[TopUpRecord], zone: ZoneInfo, width: int = 80
             min_width=6 if key == "Line" else fit,
         )
     for cells in rows:
-        table.add_row(*(cells[key] for key, _justify in shown))
+        table.add_row(*(Text(printable(cells[key])) for key, _justify in shown))
     return table
 
 
@@ -107,9 +109,9 @@ def topup_detail(console: Console, t: TopUpRecord, receipts: Sequence[ReceiptRec
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for name, value in detail_rows(t, zone):
-        table.add_row(name, value)
+        table.add_row(name, Text(printable(value)))  # as typed: no markup, no control characters
     for r in receipts:
-        table.add_row(_("Receipt"), f"{r.original_name}  {fmt.size(r.size)}  sha256:{r.sha256[:16]}…")
+        table.add_row(_("Receipt"), Text(f"{printable(r.original_name)}  {fmt.size(r.size)}  sha256:{r.sha256[:16]}…"))
     console.print(table)
 
 
@@ -119,7 +121,7 @@ def history_table(entries: Sequence[HistoryRecord], zone: ZoneInfo) -> Table:
         table.add_column(title)
     for h in entries:
         changes = "\n".join(f"{k}: {b or '∅'} → {a or '∅'}" for k, (b, a) in h.changes.items())
-        table.add_row(fmt.when(h.at, zone), h.source, h.action, changes)
+        table.add_row(fmt.when(h.at, zone), h.source, h.action, Text(printable(changes)))
     return table
 
 
@@ -128,5 +130,5 @@ def lines_table(lines: Sequence[LineRecord], zone: ZoneInfo) -> Table:
     for title in (_("Number"), _("Label"), _("Operator"), _("Kind"), _("Cur."), _("Top-ups"), _("Last"), ""):
         table.add_column(title, no_wrap=True, min_width=14 if title == _("Label") else None)
     for line in lines:
-        table.add_row(*line_cells(line, zone))
+        table.add_row(*(Text(printable(cell)) for cell in line_cells(line, zone)))
     return table

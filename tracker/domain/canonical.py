@@ -22,6 +22,7 @@ from tracker.domain.money import DEFAULT_CEILING, DEFAULT_CURRENCY, parse_amount
 from tracker.domain.operators import brand, parse_operator
 from tracker.domain.phones import parse_phone
 from tracker.domain.records import NewTopUp, TopUpRecord
+from tracker.domain.text import CONTROL, printable
 from tracker.domain.vocab import Channel, RefKind, SimKind, Status, VerifiedBy, parse_choice
 
 COLUMNS = (
@@ -75,6 +76,8 @@ class _Reader:
         limit = TEXT_LIMITS.get(name)
         if limit and len(value) > limit:
             self.errors.append(field_error(name, value, _("longer than {n} characters").format(n=limit)))
+        if CONTROL.search(value):
+            self.errors.append(control_refusal(name, value))
         return value
 
     def parse(self, name: str, parser: Callable[[str], Any], *, required: bool = False, key: object = None) -> Any:
@@ -241,3 +244,11 @@ def _plain(text: str, name: str) -> str:
             _("write it as topup does, with a point and no grouping: 1234.00"),
         )  # fmt: skip
     return text
+
+
+def control_refusal(name: str, value: str) -> InvalidInput:
+    found = CONTROL.search(value)
+    code = f"U+{ord(found.group()):04X}" if found else ""
+    return field_error(name, printable(value),
+                       _("it holds the control character {code}, which is never part of a top-up").format(code=code),
+                       _("remove it; tabs and line breaks are fine"))  # fmt: skip

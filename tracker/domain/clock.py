@@ -22,6 +22,9 @@ from tracker.domain.i18n import _
 
 DEFAULT_ZONE = "Asia/Almaty"
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# The years an instant may fall in: mobile top-ups, and packages that expire, happen in these. Outside them a
+# date is a typo, and at the far ends it could not even be converted to UTC.
+KEPT_YEARS = (1970, 2200)
 
 # Day-first formats people and Kazakh exports use, tried in order; each is unambiguous by shape.
 DAY_FIRST_FORMATS = (
@@ -89,6 +92,7 @@ def parse_instant(
     if not raw:
         raise field_error(field, text, _("it is empty"), ACCEPTED)
     value, had_time = _parse_shape(raw, tz, field)
+    _check_year(value, field, text)
     if value.tzinfo is None:
         if not had_time:
             value = datetime.combine(value.date(), time(23, 59, 59) if end_of_day else time(0, 0))
@@ -147,6 +151,7 @@ def parse_with_formats(
         raise field_error(
             field, text, _("not a date in this source's format"), _("expected {formats}").format(formats=shown)
         )
+    _check_year(value, field, text)
     if year_range and not year_range[0] <= value.year <= year_range[1]:
         raise field_error(
             field,
@@ -164,12 +169,21 @@ def parse_with_formats(
     return value
 
 
+def _check_year(value: datetime, field: str, text: str) -> None:
+    first, last = KEPT_YEARS
+    if not first <= value.year <= last:
+        why = _("the year {year} is outside {first}-{last}, the years topup keeps")
+        raise field_error(field, text, why.format(year=value.year, first=first, last=last))
+
+
 def parse_month(text: str, field: str = "month") -> date:
     """`2026-11` as the first day of that month."""
     match = _MONTH_RE.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise field_error(field, text, _("not a month"), _("YYYY-MM, e.g. 2026-11"))
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    month = date(int(match.group(1)), int(match.group(2)), 1)
+    _check_year(datetime.combine(month, time(0)), field, text)
+    return month
 
 
 def month_bounds(month: date, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -238,6 +238,11 @@ def parse_amount(
     return check_amount(value, currency, field=field, raw=text, ceiling=ceiling, allow_zero=allow_zero)
 
 
+# Minor units are stored as 64-bit integers (up to 9.2 × 10^18): an amount of 18 digits in minor units is no
+# top-up, and beyond 28 digits Decimal could not even quantize it.
+MAX_MINOR_DIGITS = 18
+
+
 def check_amount(
     value: Decimal,
     currency: str,
@@ -255,6 +260,8 @@ def check_amount(
             why = _("it must be more than zero")
         raise field_error(field, shown, why)
     digits = precision(currency)
+    if value and value.adjusted() + digits >= MAX_MINOR_DIGITS:
+        raise field_error(field, shown, _("it is far too large to be a top-up"))
     quantum = Decimal(1).scaleb(-digits)
     if value != value.quantize(quantum):
         raise field_error(

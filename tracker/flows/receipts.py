@@ -1,7 +1,9 @@
 """The receipt store: proof files kept by content, so a later hash proves they are intact.
 
-A file is stored once as `<root>/<aa>/<sha256>` and never overwritten: a second copy of the same bytes is the
-same file, and a damaged stored file is reported, not silently replaced.
+A file is stored once as `<root>/<aa>/<sha256>`: a second copy of the same bytes is the same file. A stored file
+that no longer matches its name is damaged; attaching the intact original again repairs it, since the new bytes'
+hash proves them. Files are readable by their owner only. A copy cut short by a crash leaves a `.incoming-*` file,
+removed by the next attach once it is an hour old (a younger one may be another process's copy in progress).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hashlib
 import mimetypes
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from tracker.domain.i18n import _
 
 CHUNK = 1 << 20
 MAX_SIZE = 100 * CHUNK
+STALE_SECONDS = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,7 @@ class StoredFile:
     original_name: str
     media_type: str
     size: int
+    repaired: bool = False  # a damaged stored copy was replaced by these bytes
 
 
 def sha256_of(path: Path) -> str:
@@ -44,27 +49,23 @@ class ReceiptStore:
         return self.root / sha256[:2] / sha256
 
     def put(self, source: Path) -> StoredFile:
-        """Copy `source` into the store (if its bytes are not there yet) and describe it."""
+        """Copy `source` into the store (if its intact bytes are not there yet) and describe it."""
         source = Path(source)
-        if not source.is_file():
-            raise NotFound(_("no such file"), where=str(source), hint=_("give the path of a photo, PDF or screenshot"))
-        size = source.stat().st_size
-        if size == 0 or size > MAX_SIZE:
-            why = _("the file is empty") if size == 0 else _("the file is larger than 100 MiB")
-            raise InvalidInput(why, where=str(source))
+        size = _readable_size(source)
         media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         try:
-            sha = self._copy_in(source)
+            sha, repaired = self._copy_in(source)
         except OSError as exc:
             raise StorageError(
-                _("cannot store the receipt: {why}").format(why=exc.strerror), where=str(source)
+                _("cannot store the receipt: {why}").format(why=exc.strerror or exc), where=str(source)
             ) from None
-        return StoredFile(sha, source.name, media_type, size)
+        return StoredFile(sha, source.name, media_type, size, repaired)
 
-    def _copy_in(self, source: Path) -> str:
-        self.root.mkdir(parents=True, exist_ok=True)
+    def _copy_in(self, source: Path) -> tuple[str, bool]:
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._remove_stale()
         digest = hashlib.sha256()
-        fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        fd, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")  # created 0600
         temp = Path(temp_name)
         try:
             with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
@@ -75,18 +76,53 @@ class ReceiptStore:
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             target = self.path(sha)
-            target.parent.mkdir(exist_ok=True)
+            target.parent.mkdir(mode=0o700, exist_ok=True)
+            if target.exists() and not self.intact(sha):
+                temp.chmod(0o400)
+                os.replace(temp, target)  # a damaged copy, repaired by bytes whose hash proves them
+                return sha, True
             if not target.exists():
                 try:
                     os.link(temp, target)  # never replaces a file another writer stored first
                 except FileExistsError:
-                    return sha
-                target.chmod(0o444)
-            return sha
+                    return sha, False
+                target.chmod(0o400)
+            return sha, False
         finally:
             temp.unlink(missing_ok=True)
+
+    def _remove_stale(self) -> None:
+        cutoff = time.time() - STALE_SECONDS
+        for leftover in self.root.glob(".incoming-*"):
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+            except OSError:
+                continue  # another process removed or is using it
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
 
     def intact(self, sha256: str) -> bool:
         """True when the stored file exists and still hashes to its name."""
         path = self.path(sha256)
         return path.is_file() and sha256_of(path) == sha256
+
+
+def _readable_size(source: Path) -> int:
+    """The size of a file that can be a receipt, or a refusal that says exactly why it cannot."""
+    where = str(source)[:200]
+    try:
+        info = source.stat()
+    except FileNotFoundError:
+        raise NotFound(_("no such file"), where=where, hint=_("give the path of a photo, PDF or screenshot")) from None
+    except OSError as exc:
+        raise InvalidInput(_("cannot read it: {why}").format(why=exc.strerror or exc), where=where) from None
+    if source.is_dir():
+        raise InvalidInput(_("it is a folder, not a file"), where=where, hint=_("give the path of the receipt file"))
+    if not source.is_file():
+        raise InvalidInput(_("it is not a regular file"), where=where)
+    if info.st_size == 0 or info.st_size > MAX_SIZE:
+        why = _("the file is empty") if info.st_size == 0 else _("the file is larger than 100 MiB")
+        raise InvalidInput(why, where=where)
+    return info.st_size

@@ -70,8 +70,12 @@ def attach(s: Session, store: ReceiptStore, topup_id: int, path: Path, now: date
     """Store the file and attach it to the top-up in this transaction, with a history entry; a file already
     attached to it is refused (one receipt is kept once)."""
     stored = store.put(path)
-    exists = select(Receipt.id).where(Receipt.topup_id == topup_id, Receipt.sha256 == stored.sha256)
-    if s.scalar(exists) is not None:
+    exists = select(Receipt).where(Receipt.topup_id == topup_id, Receipt.sha256 == stored.sha256)
+    kept = s.scalar(exists)
+    if kept is not None and stored.repaired:
+        log_change(s, topup_id, now, source, "receipt", {"repaired": [None, stored.sha256]})
+        return kept  # the stored copy was damaged; these bytes, proven by their hash, replaced it
+    if kept is not None:
         raise Conflict(
             _("this file is already attached to top-up {id}").format(id=topup_id),
             where=str(path),

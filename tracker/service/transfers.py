@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -43,13 +44,13 @@ class TransfersPart(ServiceBase):
             )
         path = Path(path)
         if is_bundle(path):
-            with opened_bundle(path, self.store, keep=not options.dry_run) as (csv_path, bundled):
-                report = self._import(csv_path, chosen, options, progress, bundled)
+            with opened_bundle(path) as (csv_path, bundled, files):
+                report = self._import(csv_path, chosen, options, progress, bundled, files)
                 report.source = path.name
                 return report
-        return self._import(path, chosen, options, progress, {})
+        return self._import(path, chosen, options, progress, {}, None)
 
-    def _import(self, path, profile, options, progress, bundled) -> ImportReport:
+    def _import(self, path, profile, options, progress, bundled, files: Path | None) -> ImportReport:
         source = inspect_file(path, profile.encoding)
         report = ImportReport(source.name, profile.name)
         with self._tx() as session:
@@ -59,6 +60,9 @@ class TransfersPart(ServiceBase):
             if not report.written:
                 discard(session)
                 report.batch_id = None
+            elif files is not None:  # the bundle's receipts join the store only with the import that uses them
+                for sha in bundled:
+                    self.store.put(files / sha)
         return report
 
     def list_batches(self) -> list[BatchRecord]:
@@ -145,10 +149,13 @@ class TransfersPart(ServiceBase):
         """Export to `path` all at once or not at all: written beside it, renamed into place when complete.
 
         A stopped or failed export leaves no half-written file, and an earlier file of that name stays intact
-        until the new one is whole. Returns (top-ups, receipt files)."""
+        until the new one is whole; one left by a killed export is removed by a later one once it is an hour old.
+        The file is readable by its owner only. Returns (top-ups, receipt files)."""
         path = Path(path)
-        partial = path.with_name(f".{path.name}.partial")
+        partial = path.with_name(f".{path.name}{PARTIAL}")
         try:
+            _remove_stale_partials(path.parent)
+            os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
             if bundle:
                 counts = self.export_bundle(partial, filters, mask=mask, progress=progress)
             else:
@@ -162,3 +169,18 @@ class TransfersPart(ServiceBase):
             partial.unlink(missing_ok=True)
             raise
         return counts
+
+
+PARTIAL = ".topup-partial"
+STALE_SECONDS = 3600
+
+
+def _remove_stale_partials(folder: Path) -> None:
+    """An export killed mid-way leaves its partial file: gone once it is old enough not to be another export's."""
+    cutoff = time.time() - STALE_SECONDS
+    for leftover in folder.glob(f".*{PARTIAL}"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            continue

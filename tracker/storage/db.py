@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from importlib import resources
@@ -24,6 +25,7 @@ BUSY_TIMEOUT_MS = 10_000
 # The newest revision in migrations/versions (a test holds the two together). Knowing it without Alembic lets
 # every command check the schema with one SELECT and start without importing Alembic and reading the revisions.
 HEAD = "0005"
+KEPT_BACKUPS = 5
 
 
 def make_engine(url: str) -> Engine:
@@ -37,11 +39,23 @@ def make_engine(url: str) -> Engine:
         ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_engine(parsed, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def _private_file(database: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives its journal files the same mode): the
+    records of what a household spends are nobody else's business on a shared machine."""
+    try:
+        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise StorageError(
+            _("cannot create the database: {why}").format(why=exc.strerror or exc), where=str(database)
+        ) from None
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -73,20 +87,44 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except OperationalError as exc:
+        raise _unreachable(engine, exc) from None
+
+
+def _unreachable(engine: Engine, exc: OperationalError) -> StorageError:
+    return StorageError(
+        _("cannot open the database: {why}").format(why=str(exc.orig).strip()),
+        where=engine.url.render_as_string(hide_password=True),
+    )
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def migrate(engine: Engine, backups_dir: Path | None = None, revision: str = "head") -> str | None:
     """Upgrade to `revision`; an existing SQLite file is first copied to a timestamped backup.
 
     Returns the backup's path when one was made."""
+    current = current_revision(engine)
+    if current == head_revision() and revision == "head":
+        return None
+    if current and current not in known_revisions():
+        raise StorageError(
+            _("the database is at revision {current}, newer than this topup knows (its newest is {head})").format(
+                current=current, head=head_revision()
+            ),
+            where=engine.url.render_as_string(hide_password=True),
+            hint=_("upgrade topup to open it; nothing was changed"),
+        )
     try:
-        current = current_revision(engine)
-        if current == head_revision() and revision == "head":
-            return None
         backup = _backup_sqlite(engine, backups_dir, current) if current else None
         from alembic import command
 
@@ -96,10 +134,7 @@ def migrate(engine: Engine, backups_dir: Path | None = None, revision: str = "he
             command.upgrade(config, revision)
         return str(backup) if backup else None
     except OperationalError as exc:
-        raise StorageError(
-            _("cannot open the database: {why}").format(why=exc.orig),
-            where=engine.url.render_as_string(hide_password=True),
-        ) from None
+        raise _unreachable(engine, exc) from None
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -116,10 +151,24 @@ def _backup_sqlite(engine: Engine, backups_dir: Path | None, current: str) -> Pa
     if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return None
     backups_dir = backups_dir or Path(database).parent / "backups"
-    backups_dir.mkdir(parents=True, exist_ok=True)
+    backups_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = backups_dir / f"{Path(database).stem}-{stamp}-{current}.sqlite3"
-    with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
+    partial = target.with_name(f".{target.name}.partial")  # a crash leaves this, never a file named like a backup
+    partial.unlink(missing_ok=True)
+    with sqlite3.connect(database) as source, sqlite3.connect(partial) as copy:
         source.backup(copy)
     copy.close()
+    partial.chmod(0o600)
+    os.replace(partial, target)
+    _rotate(backups_dir, Path(database).stem)
     return target
+
+
+def _rotate(backups_dir: Path, stem: str) -> None:
+    """Keep the newest KEPT_BACKUPS pre-migration backups of this database (their names sort by time)."""
+    ours = sorted(backups_dir.glob(f"{stem}-*Z-*.sqlite3"))
+    for old in ours[:-KEPT_BACKUPS]:
+        old.unlink(missing_ok=True)
+    for stale in backups_dir.glob(f".{stem}-*.partial"):
+        stale.unlink(missing_ok=True)

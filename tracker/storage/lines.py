@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from tracker.domain.canonical import control_refusal
 from tracker.domain.errors import InvalidInputs, field_error
 from tracker.domain.i18n import _
 from tracker.domain.money import parse_currency
 from tracker.domain.operators import parse_operator
 from tracker.domain.phones import Phone
 from tracker.domain.records import LineRecord
+from tracker.domain.text import CONTROL
 from tracker.domain.vocab import SimKind, parse_choice
 from tracker.storage.models import Line
 
@@ -44,6 +46,8 @@ def new_line_values(
 
 def _parse(name: str, text: str) -> object:
     value = text.strip()
+    if CONTROL.search(value):
+        raise control_refusal(name, value)
     if name == "label":
         if len(value) > LABEL_LIMIT:
             raise field_error(name, value, _("longer than {n} characters").format(n=LABEL_LIMIT))

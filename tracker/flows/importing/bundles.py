@@ -20,7 +20,7 @@ from typing import IO
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
 from tracker.flows.exporting.bundles import CSV_NAME, MANIFEST
-from tracker.flows.receipts import MAX_SIZE, ReceiptStore, sha256_of
+from tracker.flows.receipts import MAX_SIZE, sha256_of
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 MAX_MANIFEST = 64 * 1024 * 1024  # a manifest lists hashes and names: 64 MiB is millions of receipts
@@ -37,24 +37,23 @@ def is_bundle(path: Path) -> bool:
 
 
 @contextmanager
-def opened_bundle(
-    path: Path, store: ReceiptStore, *, keep: bool = True
-) -> Iterator[tuple[Path, dict[str, tuple[str, str, int]]]]:
-    """Check the manifest and every member's hash, put the receipts in the store (unless a dry run), and yield
-    the CSV's path with each receipt's (name, media type, size) by hash."""
+def opened_bundle(path: Path) -> Iterator[tuple[Path, dict[str, tuple[str, str, int]], Path]]:
+    """Check the manifest and every member's size and hash, and yield the CSV's path, each receipt's (name, media
+    type, size) by hash, and the folder holding the checked receipt files, named by their hash. The caller puts
+    them in the store only when the import is kept, so a refused bundle adds nothing."""
     with tempfile.TemporaryDirectory(prefix="topup-bundle-") as temp:
         try:
             with zipfile.ZipFile(path) as bundle:
-                csv_path, names = _unpack(bundle, Path(temp), store, keep)
+                csv_path, names = _unpack(bundle, Path(temp))
         except _Refused as exc:
             raise InvalidInput(_("not a usable topup bundle: {why}").format(why=exc), where=str(path)) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             why = _("the zip is damaged: {why}").format(why=exc)
             raise InvalidInput(_("not a usable topup bundle: {why}").format(why=why), where=str(path)) from None
-        yield csv_path, names
+        yield csv_path, names, Path(temp)
 
 
-def _unpack(bundle: zipfile.ZipFile, temp: Path, store: ReceiptStore, keep: bool):
+def _unpack(bundle: zipfile.ZipFile, temp: Path) -> tuple[Path, dict[str, tuple[str, str, int]]]:
     manifest = _manifest(bundle)
     csv_entry = manifest.get("csv")
     if not isinstance(csv_entry, dict) or not isinstance(csv_entry.get("name"), str):
@@ -81,9 +80,6 @@ def _unpack(bundle: zipfile.ZipFile, temp: Path, store: ReceiptStore, keep: bool
         media = entry.get("media_type")
         names[sha] = (shown[:255], media if isinstance(media, str) else "application/octet-stream",
                       extracted.stat().st_size)  # fmt: skip
-    if keep:
-        for sha in names:
-            store.put(temp / sha)
     return csv_path, names
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from tracker.domain.formulas import neutralise
 from tracker.domain.records import ImportOptions
 from tracker.flows.importing.reading import Rows, SourceFile
 
@@ -25,7 +26,7 @@ class Rejects:
             self._handle = self.path.open("w", encoding=self.encoding, newline="")
             self._writer = csv.writer(self._handle, delimiter=self.delimiter, lineterminator="\r\n")
             self._writer.writerow([*self.header, "error"])
-        self._writer.writerow([*cells, error])
+        self._writer.writerow([*cells, neutralise(error)])  # the source's cells as they were; our words made safe
         self.count += 1
 
     def close(self) -> str | None:

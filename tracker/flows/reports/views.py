@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from tracker.domain import formatting as fmt
+from tracker.domain.formulas import neutralise
 from tracker.domain.i18n import _
 from tracker.domain.money import plain
 from tracker.domain.records import DIMENSIONS, MonthReport, Report
@@ -273,7 +274,9 @@ def as_csv(report: Report) -> str:
         for dimension in DIMENSIONS:
             for e in m.breakdowns.get(dimension, []):
                 for cur, v in e.spent.items():
-                    writer.writerow([label, dimension, e.key, cur, e.counts.get(cur, 0), plain(v, cur), "", "", ""])
+                    writer.writerow(
+                        [label, dimension, neutralise(e.key), cur, e.counts.get(cur, 0), plain(v, cur), "", "", ""]
+                    )
     return out.getvalue()
 
 

@@ -1,0 +1,31 @@
+"""Driving the app with Pilot: wait for topup's workers and measured tables, open a screen, type a field."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from tests.tui.waiting import tables_measured, workers_done
+from tui.widgets.topup_table import TopUpTable
+
+
+async def settle(pilot) -> None:
+    """Let topup's workers finish and the screen catch up, its tables measured."""
+    for _ in range(3):
+        await workers_done(pilot)
+        await pilot.pause()
+    for _ in range(100):
+        if tables_measured(pilot.app):
+            return
+        await pilot.pause()
+
+
+async def open_topups(pilot) -> TopUpTable:
+    await pilot.press("2")
+    await settle(pilot)
+    return pilot.app.screen.query_one(TopUpTable)
+
+
+async def type_into(pilot, field: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(f"#{field}", Input)
+    widget.value = text
+    await settle(pilot)
