@@ -169,15 +169,17 @@ def test_receipts_are_stored_by_hash_and_never_twice(tracker: Tracker, tmp_path:
     assert tracker.history(second.id)[-1].action == "receipt"
 
 
-def test_a_stored_receipt_is_never_overwritten(tmp_path: Path) -> None:
+def test_a_stored_receipt_is_replaced_only_by_bytes_its_hash_proves(tmp_path: Path) -> None:
     store = ReceiptStore(tmp_path / "store")
     one = store.put(write_file(tmp_path / "a.png", b"first"))
     path = store.path(one.sha256)
     path.chmod(0o644)
     path.write_bytes(b"tampered")  # damage it behind topup's back
     assert store.intact(one.sha256) is False
-    store.put(write_file(tmp_path / "b.png", b"first"))
-    assert path.read_bytes() == b"tampered"  # reported by the check, never silently replaced
+    other = store.put(write_file(tmp_path / "c.png", b"another file"))
+    assert other.sha256 != one.sha256 and path.read_bytes() == b"tampered"  # other bytes never land on it
+    again = store.put(write_file(tmp_path / "b.png", b"first"))
+    assert again.repaired and path.read_bytes() == b"first" and store.intact(one.sha256)
 
 
 def test_keyset_pages_neither_skip_nor_repeat_rows_with_equal_timestamps(tracker: Tracker) -> None:

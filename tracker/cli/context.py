@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import click
 from rich.console import Console
 
+from tracker.domain.i18n import _
 from tracker.domain.settings import Settings, load_settings
-from tracker.service import Tracker
+from tracker.service import Tracker, schema
 
 
 class AppContext:
@@ -23,6 +25,7 @@ class AppContext:
     def tracker(self) -> Tracker:
         """Opened lazily, so `topup --help` and `topup paths` never touch the database."""
         if self._tracker is None:
+            schema.notify_waits(_say_waiting)
             self._tracker = Tracker.open(self.settings)
         return self._tracker
 
@@ -33,3 +36,7 @@ class AppContext:
     def close(self) -> None:
         if self._tracker is not None:
             self._tracker.close()
+
+
+def _say_waiting() -> None:
+    click.echo(_("Waiting: another topup is writing to this database (an import?)…"), err=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tracker.cli.backups import restore_archive
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.options import fields_from, filter_options, output_format, topup_fields
@@ -210,16 +211,27 @@ def delete(app: AppContext, topup_id: str) -> None:
 
 
 @cli.command()
-@click.argument("topup_id", metavar="ID")
+@click.argument("what", metavar="ID|ARCHIVE")
+@click.option("--force", is_flag=True, help=_("With an archive: replace what the database holds (backed up first)."))
 @pass_app
-def restore(app: AppContext, topup_id: str) -> None:
-    """Bring back a deleted top-up.
+def restore(app: AppContext, what: str, force: bool) -> None:
+    """Bring back a deleted top-up by its ID, or a whole backup archive made by `topup backup`.
+
+    An archive restores exactly: every row, history entry and receipt file. A database that holds top-ups or
+    lines is refused unless --force; then what it held is backed up first (the newest five automatic backups are
+    kept). A backup made from SQLite restores into PostgreSQL and back.
 
     \b
-    Example:
+    Examples:
       topup restore 12
+      topup restore ~/Documents/topup-2026-11.zip
+      topup --db postgresql+psycopg://me@server/topup restore topup-2026-11.zip
     """
-    record = app.tracker.restore_topup(topup_id, source=Source.CLI)
+    archive = Path(what).expanduser()
+    if archive.is_file():
+        restore_archive(app, archive, force)
+        return
+    record = app.tracker.restore_topup(what, source=Source.CLI)
     click.echo(_("Restored top-up #{id}.").format(id=record.id))
 
 

@@ -25,6 +25,7 @@ from tracker.domain.phones import parse_phone
 from tracker.domain.settings import Settings
 from tracker.domain.vocab import Source
 from tracker.flows.receipts import ReceiptStore
+from tracker.storage import db
 from tracker.storage.models import History, Line, Receipt, TopUp
 
 _DISCARD = "topup.discard"
@@ -52,11 +53,20 @@ class ServiceBase:
         return self.clock.now()
 
     @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any exception or after `discard`."""
+    def _tx(self, *, read_only: bool = False, consistent: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any exception or after `discard`.
+
+        `read_only` says it only reads: on SQLite it reads a snapshot beside a writer instead of queueing for the
+        write lock that every other transaction takes when it begins. `consistent` asks PostgreSQL for one
+        snapshot for every statement (REPEATABLE READ), as SQLite's transactions always have."""
         session = self._sessions()
+        options: dict[str, object] = {db.READ_ONLY: True} if read_only else {}
+        if consistent and self.engine.dialect.name == "postgresql":
+            options["isolation_level"] = "REPEATABLE READ"
         try:
             session.begin()
+            if options:
+                session.connection(execution_options=options)
             yield session
             if session.info.pop(_DISCARD, False):
                 session.rollback()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tracker.domain.clock import Clock
 from tracker.domain.settings import Settings
+from tracker.service.backups import BackupsPart
 from tracker.service.insights import InsightsPart
 from tracker.service.lines import LinesPart
 from tracker.service.receipts import ReceiptsPart
@@ -16,7 +17,7 @@ from tracker.service.transfers import TransfersPart
 from tracker.storage import db
 
 
-class Tracker(LinesPart, TopUpsPart, ReceiptsPart, TransfersPart, InsightsPart):
+class Tracker(LinesPart, TopUpsPart, ReceiptsPart, TransfersPart, InsightsPart, BackupsPart):
     @classmethod
     def open(cls, settings: Settings, clock: Clock | None = None) -> Tracker:
         """Open the configured database, upgrading it to the current schema first."""

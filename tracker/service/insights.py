@@ -30,7 +30,7 @@ class InsightsPart(ServiceBase):
         from tracker.flows.reports.build import build_report
 
         currency = parse_currency(base, "--base") if base else None
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             number = None
             if line:
                 number = s.scalar(select(Line.number).where(Line.number == parse_phone(line).e164))
@@ -39,7 +39,7 @@ class InsightsPart(ServiceBase):
             return build_report(s, self.settings.zone, first, last, line=number, base=currency)
 
     def check(self, options: CheckOptions | None = None) -> CheckResult:
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             return run_checks(s, self.store, self.clock.now(), options or CheckOptions())
 
     def acknowledge(self, topup_id: int | str, kind: str) -> None:
@@ -56,7 +56,7 @@ class InsightsPart(ServiceBase):
 
     def warnings_for(self, new: NewTopUp) -> list[str]:
         """What to confirm before saving: an unusual amount, or a possible double charge."""
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             line_id = s.scalar(select(Line.id).where(Line.number == new.line))
             minor = to_minor(new.amount, new.currency)
             return warnings_before_saving(
@@ -70,7 +70,7 @@ class InsightsPart(ServiceBase):
         return value
 
     def list_rates(self) -> list[tuple[str, str, date, Decimal]]:
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             rows = s.execute(
                 select(Rate.currency, Rate.base, Rate.valid_from, Rate.rate).order_by(
                     Rate.currency, Rate.base, Rate.valid_from

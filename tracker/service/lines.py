@@ -47,7 +47,7 @@ class LinesPart(ServiceBase):
 
     def get_line(self, number: str) -> LineRecord | None:
         e164 = parse_phone(number).e164
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             line = s.scalar(select(Line).where(Line.number == e164))
             return line_record(line) if line else None
 
@@ -55,7 +55,7 @@ class LinesPart(ServiceBase):
         query = select(func.count()).select_from(Line)
         if not include_archived:
             query = query.where(Line.archived.is_(False))
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             return s.scalar(query) or 0
 
     def list_lines(
@@ -77,6 +77,6 @@ class LinesPart(ServiceBase):
             query = query.order_by(stats.c.last.is_not(None), stats.c.last, Line.number)
         else:
             query = query.order_by(Line.archived, Line.label, Line.number)
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             rows = s.execute(query.limit(limit)).all()
             return [line_record(line, n or 0, last) for line, n, last in rows]

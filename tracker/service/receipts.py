@@ -31,7 +31,7 @@ class ReceiptsPart(ServiceBase):
 
     def list_receipts(self, topup_id: int | str) -> list[ReceiptRecord]:
         """Receipts of a top-up, each with the other top-ups the same file is attached to."""
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             topup, _line = self._topup(s, topup_id, include_deleted=True)
             rows = s.scalars(select(Receipt).where(Receipt.topup_id == topup.id).order_by(Receipt.id)).all()
             others = s.execute(
@@ -50,7 +50,7 @@ class ReceiptsPart(ServiceBase):
 
     def verify_receipts(self) -> tuple[int, list[tuple[str, str, int]]]:
         """Re-hash every stored receipt; returns (files checked, [(sha, name, top-up id)] of the damaged)."""
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             rows = s.execute(
                 select(Receipt.sha256, Receipt.original_name, Receipt.topup_id)
                 .join(TopUp, TopUp.id == Receipt.topup_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -32,3 +33,8 @@ def revisions(settings: Settings) -> tuple[str | None, str]:
 def shown_url(url: str) -> str:
     """A database URL as it may be printed: a PostgreSQL password never is."""
     return make_url(url).render_as_string(hide_password=True) if url.startswith("postgresql") else url
+
+
+def notify_waits(callback: Callable[[], None] | None) -> None:
+    """Call `callback` whenever a change has to wait for another process writing to the same SQLite database."""
+    db.on_wait = callback

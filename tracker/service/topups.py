@@ -27,7 +27,7 @@ from tracker.domain.records import (
 from tracker.domain.vocab import Source, Status, VerifiedBy, parse_choice
 from tracker.service.base import ServiceBase, log_change
 from tracker.service.receipts import attach
-from tracker.storage.lines import new_line_values
+from tracker.storage.lines import get_or_create_line, new_line_values
 from tracker.storage.models import History, Line, TopUp
 from tracker.storage.paging import cursor_after, decode_cursor, encode_cursor, filtered, page_queries, sort_columns
 from tracker.storage.rows import TOPUP_ROW, new_topup_row, row_record, topup_record
@@ -48,7 +48,7 @@ class TopUpsPart(ServiceBase):
         except InvalidInput:
             pass  # parse_fields reports the bad number with the other fields
         else:
-            with self._tx() as s:
+            with self._tx(read_only=True) as s:
                 currency = s.scalar(select(Line.currency).where(Line.number == e164))
         return parse_fields(fields, self._context(currency))
 
@@ -66,9 +66,7 @@ class TopUpsPart(ServiceBase):
                 phone = parse_phone(new.line)
                 values = new_line_values(phone, self.clock.now(), currency=new.currency, label=new.line_label,
                                          operator=new.operator, kind=new.sim_kind)  # fmt: skip
-                line = Line(**values)
-                s.add(line)
-                s.flush()
+                line = get_or_create_line(s, values)
             now = self.clock.now()
             topup = TopUp(**new_topup_row(new, line.id, now))
             s.add(topup)
@@ -80,7 +78,7 @@ class TopUpsPart(ServiceBase):
             return topup_record(topup, line, tuple(shas))
 
     def get_topup(self, topup_id: int | str) -> TopUpRecord:
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             topup, line = self._topup(s, topup_id)
             return topup_record(topup, line, self._shas(s, [topup.id]).get(topup.id, ()))
 
@@ -98,7 +96,7 @@ class TopUpsPart(ServiceBase):
         limit = max(1, min(limit, MAX_PAGE))
         cursor = decode_cursor(after, sort) if after else None
         base = select(*TOPUP_ROW, *sort_columns(sort)).join(Line, Line.id == TopUp.line_id)
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             rows: list[Row] = []
             for query in page_queries(filtered(base, filters or TopUpFilter()), sort, cursor):
                 rows += s.execute(query.limit(limit + 1 - len(rows))).all()
@@ -116,7 +114,7 @@ class TopUpsPart(ServiceBase):
         query = filtered(
             select(func.count()).select_from(TopUp).join(Line, Line.id == TopUp.line_id), filters or TopUpFilter()
         )
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             return int(s.scalar(query) or 0)
 
     def edit_topup(self, topup_id: int | str, changes: Mapping[str, str], *, source: Source) -> TopUpRecord:
@@ -179,7 +177,7 @@ class TopUpsPart(ServiceBase):
             return topup_record(topup, line, self._shas(s, [topup.id]).get(topup.id, ()))
 
     def history(self, topup_id: int | str) -> list[HistoryRecord]:
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             topup, _line = self._topup(s, topup_id, include_deleted=True)
             rows = s.scalars(select(History).where(History.topup_id == topup.id).order_by(History.id))
             return [HistoryRecord(h.id, h.topup_id, h.at, h.source, h.action, h.changes) for h in rows]
@@ -226,5 +224,5 @@ class TopUpsPart(ServiceBase):
         """Providers used before, most used first: suggestions for the form."""
         query = (select(TopUp.provider).where(TopUp.provider.is_not(None)).group_by(TopUp.provider)
                  .order_by(func.count().desc(), TopUp.provider).limit(limit))  # fmt: skip
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             return list(s.scalars(query))

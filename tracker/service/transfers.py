@@ -66,7 +66,7 @@ class TransfersPart(ServiceBase):
         return report
 
     def list_batches(self) -> list[BatchRecord]:
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             rows = s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).all()
             return [
                 BatchRecord(
@@ -126,14 +126,14 @@ class TransfersPart(ServiceBase):
             return count
 
     def export_csv(self, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None) -> int:
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             pages = iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
             return write_rows(pages, out, progress=progress)
 
     def export_bundle(
         self, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> tuple[int, int]:
-        with self._tx() as s:
+        with self._tx(read_only=True) as s:
             pages = iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
             return write_bundle(Path(path), pages, s, self.store, progress=progress)
 

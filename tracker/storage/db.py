@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 PAGE_CACHE_KIB = 32 * 1024
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 2_000  # how long a writer waits before it says it is waiting
+WRITE_WAIT_MS = 15 * 60_000  # how long it waits in all: longer than a million-row import
+READ_ONLY = "topup_read_only"  # an execution option: this transaction only reads
+on_wait: Callable[[], None] | None = None  # told when a writer has to wait for another one
 # The newest revision in migrations/versions (a test holds the two together). Knowing it without Alembic lets
 # every command check the schema with one SELECT and start without importing Alembic and reading the revisions.
 HEAD = "0005"
@@ -42,6 +46,7 @@ def make_engine(url: str) -> Engine:
             _private_file(Path(parsed.database))
         engine = create_engine(parsed, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
 
@@ -59,6 +64,7 @@ def _private_file(database: Path) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # the driver's own BEGIN is replaced by `_sqlite_begin`'s
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -68,6 +74,38 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     # which at a million rows is bigger than 2 MiB (the figures are in the commit that set it).
     cursor.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """A transaction that may write takes SQLite's write lock when it begins (BEGIN IMMEDIATE), so it waits for
+    another writer (a long import) instead of failing when it first writes; a read-only one reads a snapshot.
+
+    The first wait is short; if another writer holds on, `on_wait` is told (the CLI says so on stderr) and the
+    wait goes on, bounded by WRITE_WAIT_MS."""
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+        return
+    try:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise
+    if on_wait is not None:
+        on_wait()
+    try:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError:
+        raise StorageError(
+            _("the database stayed busy for {minutes} minutes: another topup is writing to it").format(
+                minutes=WRITE_WAIT_MS // 60_000
+            ),
+            hint=_("try again when the other import or restore has finished"),
+        ) from None
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

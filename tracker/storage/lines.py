@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from tracker.domain.canonical import control_refusal
 from tracker.domain.errors import InvalidInputs, field_error
 from tracker.domain.i18n import _
@@ -42,6 +45,23 @@ def new_line_values(
         "created_at": now,
         "updated_at": now,
     }
+
+
+def insert_lines(s: Session, rows: list[dict[str, object]]) -> None:
+    """Insert new lines, leaving alone any that another writer created meanwhile (get-or-create under the unique
+    number): six first top-ups to one new number from six processes all succeed, on one line."""
+    if s.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # imported only where it is used: SQLite start-up does not load PostgreSQL's dialect
+        from sqlalchemy.dialects.postgresql import insert
+    s.execute(insert(Line).on_conflict_do_nothing(index_elements=["number"]), rows)
+
+
+def get_or_create_line(s: Session, values: dict[str, object]) -> Line:
+    insert_lines(s, [values])
+    line = s.scalar(select(Line).where(Line.number == values["number"]))
+    assert line is not None  # inserted here, or by another writer that committed first
+    return line
 
 
 def _parse(name: str, text: str) -> object:

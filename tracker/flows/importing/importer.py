@@ -30,7 +30,7 @@ from tracker.flows.importing.reading import Rows, SourceFile, column_index
 from tracker.flows.importing.rejects import Rejects
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage.bulk import BulkInsert
-from tracker.storage.lines import new_line_values
+from tracker.storage.lines import insert_lines, new_line_values
 from tracker.storage.models import ImportBatch, Line, Receipt, TopUp
 from tracker.storage.rows import NEW_TOPUP_COLUMNS, new_topup_values
 
@@ -277,7 +277,7 @@ class Importer:
             )
         if not rows:
             return
-        self.s.execute(Line.__table__.insert(), list(rows.values()))
+        insert_lines(self.s, list(rows.values()))
         created = select(Line.number, Line.id, Line.operator).where(Line.number.in_(rows))
         known.update({number: (line_id, operator) for number, line_id, operator in self.s.execute(created)})
         report.new_lines.extend(rows)
