@@ -9,7 +9,7 @@ import click
 
 from tracker.cli.base import cli, open_app
 from tracker.cli.context import AppContext
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.settings import load_settings, sqlite_url
 from tracker.service import Tracker, schema
 
@@ -74,9 +74,9 @@ def db_current(app: AppContext) -> None:
     "home",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help=_("Where to put the demo (default: a new temporary directory)."),
+    help=N_("Where to put the demo (default: a new temporary directory)."),
 )
-@click.option("--no-open", is_flag=True, help=_("Only build the demo database; do not open the app."))
+@click.option("--no-open", is_flag=True, help=N_("Only build the demo database; do not open the app."))
 def demo(home: Path | None, no_open: bool) -> None:
     """Build a throwaway database filled with the sample data (your own data is not touched).
 

@@ -11,13 +11,19 @@ import os
 import click
 
 from tracker.cli.context import AppContext
+from tracker.cli.translated import TopupCommand, TranslatedHelp, translate_click
 from tracker.domain.errors import InvalidInputs, TrackerError
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _, choose, set_language
+from tracker.domain.settings import configured_language
 from tracker.service import Tracker
 
 
-class TopupGroup(click.Group):
-    """A group whose commands report core refusals cleanly instead of with a traceback."""
+class TopupGroup(TranslatedHelp, click.Group):
+    """A group whose commands report core refusals cleanly instead of with a traceback, and whose help speaks the
+    reader's language."""
+
+    command_class = TopupCommand
+    group_class = type  # subgroups are TopupGroups too
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -40,7 +46,15 @@ class TopupGroup(click.Group):
 
 
 @click.group(cls=TopupGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "database_url", metavar="URL", help=_("Database URL (default: SQLite in the data directory)."))
+@click.option("--db", "database_url", metavar="URL", help=N_("Database URL (default: SQLite in the data directory)."))
+@click.option(
+    "--lang",
+    metavar="LANG",
+    is_eager=True,
+    expose_value=False,
+    callback=lambda _ctx, _param, value: value and set_language(choose(value)),
+    help=N_("Language: en, zh_CN, ru or kk (default: TOPUP_LANG, config.toml's locale, then the system's)."),
+)
 @click.version_option(package_name="topup")
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None) -> None:
@@ -67,4 +81,6 @@ def open_app(tracker: Tracker) -> None:
 
 
 def main() -> None:
+    set_language(choose(None, configured_language()))
+    translate_click()
     cli(prog_name="topup")

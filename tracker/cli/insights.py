@@ -17,7 +17,7 @@ from tracker.cli.transfers import DefaultCommandGroup
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, month_of, parse_month
 from tracker.domain.errors import InvalidInput
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.money import plain
 from tracker.domain.records import DIMENSIONS, CheckOptions, CheckResult, Finding, Ref
 from tracker.flows.reports import views as views
@@ -26,15 +26,15 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 @cli.command()
-@click.option("--month", metavar="YYYY-MM", help=_("One month (default: the current one)."))
-@click.option("--from", "first", metavar="YYYY-MM", help=_("First month of a range."))
-@click.option("--to", "last", metavar="YYYY-MM", help=_("Last month of a range (default: the current one)."))
-@click.option("--line", metavar="NUMBER", help=_("Only this line."))
-@click.option("--base", metavar="CUR", help=_("Also convert everything to this currency, with named rates."))
-@click.option("--by", type=click.Choice(DIMENSIONS), help=_("For a range: pivot by this breakdown."))
+@click.option("--month", metavar="YYYY-MM", help=N_("One month (default: the current one)."))
+@click.option("--from", "first", metavar="YYYY-MM", help=N_("First month of a range."))
+@click.option("--to", "last", metavar="YYYY-MM", help=N_("Last month of a range (default: the current one)."))
+@click.option("--line", metavar="NUMBER", help=N_("Only this line."))
+@click.option("--base", metavar="CUR", help=N_("Also convert everything to this currency, with named rates."))
+@click.option("--by", type=click.Choice(DIMENSIONS), help=N_("For a range: pivot by this breakdown."))
 @click.option("--format", "output", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
               show_default=True)  # fmt: skip
-@click.option("--output", "target", type=click.Path(path_type=Path), help=_("Write to this file instead."))
+@click.option("--output", "target", type=click.Path(path_type=Path), help=N_("Write to this file instead."))
 @pass_app
 def report(app: AppContext, month: str | None, first: str | None, last: str | None, line: str | None,
            base: str | None, by: str | None, output: str, target: Path | None) -> None:  # fmt: skip
@@ -100,12 +100,12 @@ def check_group() -> None:
 
 
 @check_group.command("file", hidden=True)
-@click.option("--month", metavar="YYYY-MM", help=_("Only top-ups of this month."))
+@click.option("--month", metavar="YYYY-MM", help=N_("Only top-ups of this month."))
 @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--stale-hours", default=24, show_default=True, type=click.IntRange(1), help=_("Pending this long."))
-@click.option("--expiry-days", default=3, show_default=True, type=click.IntRange(0), help=_("Deadlines this near."))
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help=_("Newest findings per kind."))
-@click.option("--all", "show_all", is_flag=True, help=_("Every finding, not just the newest of each kind."))
+@click.option("--stale-hours", default=24, show_default=True, type=click.IntRange(1), help=N_("Pending this long."))
+@click.option("--expiry-days", default=3, show_default=True, type=click.IntRange(0), help=N_("Deadlines this near."))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help=N_("Newest findings per kind."))
+@click.option("--all", "show_all", is_flag=True, help=N_("Every finding, not just the newest of each kind."))
 @pass_app
 def check(
     app: AppContext, month: str | None, output: str, stale_hours: int, expiry_days: int, limit: int, show_all: bool
@@ -195,7 +195,7 @@ def rates() -> None:
 @click.argument("currency")
 @click.argument("base")
 @click.argument("rate")
-@click.option("--date", "valid_from", metavar="YYYY-MM-DD", help=_("First day it applies (default: today)."))
+@click.option("--date", "valid_from", metavar="YYYY-MM-DD", help=N_("First day it applies (default: today)."))
 @pass_app
 def rates_set(app: AppContext, currency: str, base: str, rate: str, valid_from: str | None) -> None:
     """Record that 1 CURRENCY = RATE BASE from a date on.

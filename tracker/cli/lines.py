@@ -11,7 +11,7 @@ from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.output import lines_table
 from tracker.domain import formatting as fmt
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.operators import brand
 from tracker.domain.records import LineRecord
 
@@ -43,7 +43,7 @@ def _say(verb: str, line: LineRecord) -> None:
 @lines.command("add")
 @click.argument("number")
 @_line_options
-@click.option("--esim", is_flag=True, help=_("It is an eSIM."))
+@click.option("--esim", is_flag=True, help=N_("It is an eSIM."))
 @pass_app
 def add_line(app: AppContext, number: str, esim: bool, **fields: str | None) -> None:
     """Add a line. The operator is guessed from the prefix; numbers are ported, so check it.
@@ -61,7 +61,7 @@ def add_line(app: AppContext, number: str, esim: bool, **fields: str | None) -> 
 
 
 @lines.command("list")
-@click.option("--all", "everything", is_flag=True, help=_("Include archived lines."))
+@click.option("--all", "everything", is_flag=True, help=N_("Include archived lines."))
 @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_app
 def list_lines(app: AppContext, everything: bool, output: str) -> None:
@@ -96,7 +96,7 @@ def list_lines(app: AppContext, everything: bool, output: str) -> None:
 @lines.command("edit")
 @click.argument("number")
 @_line_options
-@click.option("--kind", metavar="sim|esim", default=None, help=_("SIM or eSIM."))
+@click.option("--kind", metavar="sim|esim", default=None, help=N_("SIM or eSIM."))
 @pass_app
 def edit_line(app: AppContext, number: str, **fields: str | None) -> None:
     """Change a line's label, operator (after porting), kind, currency or note.
@@ -113,7 +113,7 @@ def edit_line(app: AppContext, number: str, **fields: str | None) -> None:
 
 @lines.command("archive")
 @click.argument("number")
-@click.option("--undo", is_flag=True, help=_("Bring an archived line back."))
+@click.option("--undo", is_flag=True, help=N_("Bring an archived line back."))
 @pass_app
 def archive_line(app: AppContext, number: str, undo: bool) -> None:
     """Hide a line you no longer top up; its history stays.

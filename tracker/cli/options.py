@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.vocab import Channel, RefKind, Status, choices
 
 # CLI option name -> canonical field name (the CSV column that holds the same value).
@@ -51,7 +51,7 @@ output_format = click.option(
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
-    help=_("table for people; csv and json use the canonical CSV field names."),
+    help=N_("table for people; csv and json use the canonical CSV field names."),
 )
 
 

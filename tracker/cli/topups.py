@@ -15,7 +15,7 @@ from tracker.cli.output import history_table, topup_detail, topups_table, write_
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, parse_instant, parse_month
 from tracker.domain.errors import InvalidInput, LineNotFound
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.operators import brand
 from tracker.domain.records import TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import Channel, SortKey, Source, Status, choices, label, parse_choice
@@ -24,10 +24,10 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 @cli.command()
-@click.option("--line", "line", required=True, metavar="NUMBER", help=_("The number topped up, as you write it."))
+@click.option("--line", "line", required=True, metavar="NUMBER", help=N_("The number topped up, as you write it."))
 @topup_fields
-@click.option("--receipt", "receipts", multiple=True, metavar="FILE", help=_("Attach a receipt file (repeatable)."))
-@click.option("--yes", "-y", is_flag=True, help=_("Create an unknown line without asking."))
+@click.option("--receipt", "receipts", multiple=True, metavar="FILE", help=N_("Attach a receipt file (repeatable)."))
+@click.option("--yes", "-y", is_flag=True, help=N_("Create an unknown line without asking."))
 @pass_app
 def add(app: AppContext, line: str, receipts: tuple[str, ...], yes: bool, **options: str | None) -> None:
     """Record a top-up.
@@ -70,19 +70,19 @@ def _describe_added(t: TopUpRecord) -> str:
 
 @cli.command("list")
 @filter_options
-@click.option("--search", metavar="TEXT", help=_("Text in the reference, provider or note."))
-@click.option("--deleted", is_flag=True, help=_("Include deleted top-ups."))
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help=_("Rows per page."))
-@click.option("--after", metavar="CURSOR", help=_("Continue after the page that printed this cursor."))
+@click.option("--search", metavar="TEXT", help=N_("Text in the reference, provider or note."))
+@click.option("--deleted", is_flag=True, help=N_("Include deleted top-ups."))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help=N_("Rows per page."))
+@click.option("--after", metavar="CURSOR", help=N_("Continue after the page that printed this cursor."))
 @click.option(
     "--sort",
     "sort_key",
     type=click.Choice(choices(SortKey)),
     default=SortKey.WHEN.value,
     show_default=True,
-    help=_("when: newest first; amount: largest first; line: A to Z, each newest first; status: A to Z."),
+    help=N_("when: newest first; amount: largest first; line: A to Z, each newest first; status: A to Z."),
 )
-@click.option("--reverse", is_flag=True, help=_("The other way round (oldest first for when)."))
+@click.option("--reverse", is_flag=True, help=N_("The other way round (oldest first for when)."))
 @output_format
 @pass_app
 def list_(
@@ -177,7 +177,7 @@ def show(app: AppContext, topup_id: str) -> None:
 
 @cli.command()
 @click.argument("topup_id", metavar="ID")
-@click.option("--line", "line", default=None, metavar="NUMBER", help=_("Move it to another line."))
+@click.option("--line", "line", default=None, metavar="NUMBER", help=N_("Move it to another line."))
 @topup_fields
 @pass_app
 def edit(app: AppContext, topup_id: str, line: str | None, **options: str | None) -> None:
@@ -212,7 +212,7 @@ def delete(app: AppContext, topup_id: str) -> None:
 
 @cli.command()
 @click.argument("what", metavar="ID|ARCHIVE")
-@click.option("--force", is_flag=True, help=_("With an archive: replace what the database holds (backed up first)."))
+@click.option("--force", is_flag=True, help=N_("With an archive: replace what the database holds (backed up first)."))
 @pass_app
 def restore(app: AppContext, what: str, force: bool) -> None:
     """Bring back a deleted top-up by its ID, or a whole backup archive made by `topup backup`.
@@ -250,9 +250,9 @@ def history(app: AppContext, topup_id: str) -> None:
 
 @cli.command()
 @click.argument("topup_id", metavar="ID")
-@click.option("--credited", required=True, metavar="AMOUNT", help=_("What the line was really credited."))
-@click.option("--by", metavar="HOW", help=_("How you checked: sms, balance_check, app, receipt, statement."))
-@click.option("--at", metavar="WHEN", help=_("When you checked (default: now)."))
+@click.option("--credited", required=True, metavar="AMOUNT", help=N_("What the line was really credited."))
+@click.option("--by", metavar="HOW", help=N_("How you checked: sms, balance_check, app, receipt, statement."))
+@click.option("--at", metavar="WHEN", help=N_("When you checked (default: now)."))
 @pass_app
 def verify(app: AppContext, topup_id: str, credited: str, by: str | None, at: str | None) -> None:
     """Confirm what the line was credited (the "confirm after" step).
@@ -276,7 +276,7 @@ def verify(app: AppContext, topup_id: str, credited: str, by: str | None, at: st
 
 @cli.command()
 @click.argument("topup_id", metavar="ID")
-@click.option("--note", metavar="TEXT", help=_("What happened, who you spoke to."))
+@click.option("--note", metavar="TEXT", help=N_("What happened, who you spoke to."))
 @pass_app
 def dispute(app: AppContext, topup_id: str, note: str | None) -> None:
     """Mark a top-up as disputed: money taken, line not credited.
@@ -291,7 +291,7 @@ def dispute(app: AppContext, topup_id: str, note: str | None) -> None:
 
 @cli.command()
 @click.argument("topup_id", metavar="ID")
-@click.option("--note", metavar="TEXT", help=_("How and when the money came back."))
+@click.option("--note", metavar="TEXT", help=N_("How and when the money came back."))
 @pass_app
 def refund(app: AppContext, topup_id: str, note: str | None) -> None:
     """Mark a top-up as refunded.

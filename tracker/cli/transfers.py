@@ -17,7 +17,7 @@ from tracker.cli.context import AppContext
 from tracker.cli.options import filter_options
 from tracker.cli.topups import _filters
 from tracker.domain import formatting as fmt
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.records import ImportOptions, ImportReport
 from tracker.domain.vocab import Source
 
@@ -74,19 +74,19 @@ def import_group() -> None:
     default="canonical",
     show_default=True,
     metavar="NAME|PATH",
-    help=_("How to read the file: canonical, kaspi, or the path of your own profile (.toml)."),
+    help=N_("How to read the file: canonical, kaspi, or the path of your own profile (.toml)."),
 )
-@click.option("--line", metavar="NUMBER", help=_("The line for files that do not show numbers (statements)."))
-@click.option("--dry-run", is_flag=True, help=_("Show exactly what would happen; write nothing."))
+@click.option("--line", metavar="NUMBER", help=N_("The line for files that do not show numbers (statements)."))
+@click.option("--dry-run", is_flag=True, help=N_("Show exactly what would happen; write nothing."))
 @click.option(
     "--on-error",
     type=click.Choice(["abort", "skip"]),
     default="abort",
     show_default=True,
-    help=_("abort: write nothing if any row is refused; skip: import the good rows."),
+    help=N_("abort: write nothing if any row is refused; skip: import the good rows."),
 )
-@click.option("--rejects", type=click.Path(path_type=Path), help=_("Where --on-error skip writes refused rows."))
-@click.option("--allow-duplicates", is_flag=True, help=_("Import possible duplicates too."))
+@click.option("--rejects", type=click.Path(path_type=Path), help=N_("Where --on-error skip writes refused rows."))
+@click.option("--allow-duplicates", is_flag=True, help=N_("Import possible duplicates too."))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def import_file(app: AppContext, file: Path, profile: str, line: str | None, dry_run: bool, on_error: str,
@@ -189,12 +189,12 @@ def import_undo(app: AppContext, batch: int) -> None:
 @cli.command("export")
 @click.argument("file", required=False, default="-", metavar="[FILE|-]")
 @filter_options
-@click.option("--mask", is_flag=True, help=_("Hide the middle digits of phone numbers, for sharing."))
+@click.option("--mask", is_flag=True, help=N_("Hide the middle digits of phone numbers, for sharing."))
 @click.option(
     "--bundle",
     type=click.Path(path_type=Path),
     metavar="ZIP",
-    help=_("Write a zip with the CSV, the receipt files and a manifest of their hashes."),
+    help=N_("Write a zip with the CSV, the receipt files and a manifest of their hashes."),
 )
 @pass_app
 def export(app: AppContext, file: str, month: str | None, start: str | None, end: str | None, line: str | None,

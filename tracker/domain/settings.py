@@ -81,6 +81,16 @@ def load_settings(home: Path | None = None, database_url: str | None = None) -> 
     return settings
 
 
+def configured_language() -> str | None:
+    """config.toml's `locale`, read before anything else so that even `--help` speaks it (None if unset or the
+    file cannot be read: the command that reads it properly will say why)."""
+    try:
+        value = _read_config(default_home() / "config.toml").get("locale")
+    except InvalidInput:
+        return None
+    return str(value) if value else None
+
+
 def _decimal(value: object, where: str) -> Decimal:
     try:
         result = Decimal(str(value))
