@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench postgres clean
+.PHONY: demo test lint bench postgres clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "topup needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/pybabel compile --domain topup --directory tracker/domain/locale --statistics 2>&1 | tail -3
 	@touch $(STAMP)
 
 ## Open the app on a throwaway database filled with the sample data.
@@ -30,6 +31,10 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	@bash .ci/ensure-sqlite3
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## After adding or changing user-visible strings: refresh locale/topup.pot and merge it into every .po file.
+messages: $(STAMP)
+	$(BIN)/python -m tracker.cli.catalog
 
 lint: $(STAMP)
 	$(BIN)/ruff check tracker tui tests sample_data migrations bench

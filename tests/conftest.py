@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from tests.pgserver import running_server
 from tracker.domain.clock import Clock
+from tracker.domain.i18n import set_language
 from tracker.domain.settings import Settings, load_settings, sqlite_url
 from tracker.service import Tracker
 from tracker.storage import db
@@ -39,6 +40,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # 2026-11-24 12:00 in Almaty: tests see the same "now" whatever the machine's clock says.
 NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Each test starts in English (a test that switches the language must not change the next one's)."""
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture(autouse=True)

@@ -95,7 +95,7 @@ def test_every_bad_field_is_reported_on_its_own_line() -> None:
     result = run("add", "--line", "555", "--amount", "-5", "--channel", "pigeon", "--at", "31.02.2026", "--yes")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "error: line: '555' is not accepted: not a valid number "
+        "error: line: '555' is not accepted: not a valid phone number "
         "(+7 701 123 45 67, 8 701 123 45 67, 7011234567, or +86 … for a foreign line)",
         "error: occurred_at: '31.02.2026' is not accepted: not a date in a format topup reads "
         "(2026-11-24T14:05, 2026-11-24 14:05+05:00, 24.11.2026 14:05 or 24.11.26)",

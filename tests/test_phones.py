@@ -55,7 +55,7 @@ def test_foreign_lines_are_allowed_and_marked() -> None:
 @pytest.mark.parametrize(
     ("typed", "why"),
     [
-        ("12345", "not a valid number"),
+        ("12345", "not a valid phone number"),
         ("hello", "not a phone number"),
         ("", "not a phone number"),
         ("+7 727 250 1234", "landline"),

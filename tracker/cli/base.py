@@ -82,5 +82,7 @@ def open_app(tracker: Tracker) -> None:
 
 def main() -> None:
     set_language(choose(None, configured_language()))
-    translate_click()
     cli(prog_name="topup")
+
+
+translate_click()

@@ -12,7 +12,7 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from tracker.cli.base import cli
+from tracker.cli.base import TopupGroup, cli
 from tracker.cli.context import AppContext
 from tracker.cli.options import filter_options
 from tracker.cli.topups import _filters
@@ -25,7 +25,7 @@ pass_app = click.make_pass_decorator(AppContext)
 SHOWN_PROBLEMS = 50
 
 
-class DefaultCommandGroup(click.Group):
+class DefaultCommandGroup(TopupGroup):
     """`topup import FILE` runs the default command; `topup import list` and `undo` are subcommands."""
 
     default = "file"

@@ -36,6 +36,7 @@ class TranslatedHelp:
     """Mixed into click's Command and Group: the help they format is the current language's."""
 
     def get_help(self, ctx: click.Context) -> str:
+        self._help_option = None  # click makes its "Show this message and exit." once: make it in this language
         with _translated(self):  # type: ignore[arg-type]
             return super().get_help(ctx)  # type: ignore[misc]
 

@@ -18,7 +18,7 @@ from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
 
 from tracker.domain.errors import InvalidInput, field_error
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 
 DEFAULT_ZONE = "Asia/Almaty"
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -37,7 +37,7 @@ DAY_FIRST_FORMATS = (
 )
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-ACCEPTED = "2026-11-24T14:05, 2026-11-24 14:05+05:00, 24.11.2026 14:05 or 24.11.26"
+ACCEPTED = N_("2026-11-24T14:05, 2026-11-24 14:05+05:00, 24.11.2026 14:05 or 24.11.26")
 
 
 @dataclass
@@ -90,7 +90,7 @@ def parse_instant(
     """An aware UTC instant from ISO 8601 or day-first text; local times are read in `tz`."""
     raw = text.strip()
     if not raw:
-        raise field_error(field, text, _("it is empty"), ACCEPTED)
+        raise field_error(field, text, _("it is empty"), _(ACCEPTED))
     value, had_time = _parse_shape(raw, tz, field)
     _check_year(value, field, text)
     if value.tzinfo is None:
@@ -118,14 +118,14 @@ def _parse_shape(raw: str, tz: ZoneInfo, field: str) -> tuple[datetime, bool]:
         try:
             value = _iso(raw.replace(" ", "T", 1))
         except (ValueError, OverflowError):
-            raise field_error(field, raw, _("not a real date and time"), ACCEPTED) from None
+            raise field_error(field, raw, _("not a real date and time"), _(ACCEPTED)) from None
         return value, len(raw) > 10
     for fmt in DAY_FIRST_FORMATS:
         try:
             return datetime.strptime(raw, fmt), "%H" in fmt
         except ValueError:
             continue
-    raise field_error(field, raw, _("not a date in a format topup reads"), ACCEPTED)
+    raise field_error(field, raw, _("not a date in a format topup reads"), _(ACCEPTED))
 
 
 def parse_with_formats(

@@ -13,10 +13,10 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
 from tracker.domain.errors import field_error
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.operators import suggest
 
-ACCEPTED = "+7 701 123 45 67, 8 701 123 45 67, 7011234567, or +86 … for a foreign line"
+ACCEPTED = N_("+7 701 123 45 67, 8 701 123 45 67, 7011234567, or +86 … for a foreign line")
 _MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
@@ -35,7 +35,7 @@ def parse_phone(text: str, field: str = "line") -> Phone:
     raw = text.strip()
     digits = "".join(c for c in raw if c.isdigit())
     if not digits:
-        raise field_error(field, text, _("not a phone number"), ACCEPTED)
+        raise field_error(field, text, _("not a phone number"), _(ACCEPTED))
     candidate = raw
     if not raw.startswith("+") and len(digits) == 11 and digits[0] == "8":
         candidate = "+7" + digits[1:]  # the domestic 8 prefix
@@ -44,12 +44,12 @@ def parse_phone(text: str, field: str = "line") -> Phone:
     try:
         number = phonenumbers.parse(candidate, "KZ")
     except NumberParseException:
-        raise field_error(field, text, _("not a phone number"), ACCEPTED) from None
+        raise field_error(field, text, _("not a phone number"), _(ACCEPTED)) from None
     if not phonenumbers.is_valid_number(number):
-        raise field_error(field, text, _("not a valid number"), ACCEPTED)
+        raise field_error(field, text, _("not a valid phone number"), _(ACCEPTED))
     region = phonenumbers.region_code_for_number(number)
     if region == "KZ" and phonenumbers.number_type(number) not in _MOBILE:
-        raise field_error(field, text, _("this is a landline, not a mobile number"), ACCEPTED)
+        raise field_error(field, text, _("this is a landline, not a mobile number"), _(ACCEPTED))
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return Phone(e164, region != "KZ", suggest(e164))
 

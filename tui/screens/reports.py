@@ -33,9 +33,9 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         with Horizontal(id="report-range"):
             yield Label(_("From"))
-            yield Input(id="first", placeholder="YYYY-MM", compact=True)
+            yield Input(id="first", placeholder=_("YYYY-MM"), compact=True)
             yield Label(_("to"))
-            yield Input(id="last", placeholder="YYYY-MM", compact=True)
+            yield Input(id="last", placeholder=_("YYYY-MM"), compact=True)
         with VerticalScroll(id="report"):
             yield Static("", id="report-status")
             yield SpendChart(id="report-chart")
