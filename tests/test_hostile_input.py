@@ -181,3 +181,23 @@ def test_a_report_csv_neutralises_formula_labels_as_export_does(tracker: Tracker
     text = views.as_csv(tracker.report(date(2026, 11, 1), date(2026, 11, 1)))
     assert "'=HYPERLINK(1)" in text and "'@SUM(1)" in text
     assert ",=HYPERLINK" not in text and ",@SUM" not in text
+
+
+def test_receipts_verify_and_show_mark_a_missing_and_a_damaged_file(
+    tracker: Tracker, tmp_path: Path, monkeypatch
+) -> None:
+    gone = add(tracker, reference="A", receipts=(write_file(tmp_path / "gone.png", b"gone slip"),))
+    bad = add(tracker, reference="B", occurred_at="2026-11-19 10:00",
+              receipts=(write_file(tmp_path / "bad.png", b"bad slip"),))  # fmt: skip
+    tracker.receipt_path(gone.receipts[0]).unlink()
+    damaged = tracker.receipt_path(bad.receipts[0])
+    damaged.chmod(0o600)
+    damaged.write_bytes(b"changed")
+    monkeypatch.setenv("TOPUP_DATABASE_URL", tracker.settings.database_url)
+    result = _cli("receipts", "verify")
+    assert result.exit_code == 1
+    assert f"missing: gone.png (sha256 {gone.receipts[0][:16]}…) on top-up #{gone.id}" in result.output
+    assert f"damaged: bad.png (sha256 {bad.receipts[0][:16]}…) on top-up #{bad.id}" in result.output
+    assert "2 receipt files checked, 1 missing, 1 damaged." in result.output
+    assert "MISSING from the store" in _cli("show", str(gone.id)).output
+    assert "DAMAGED: no longer matches its hash" in _cli("show", str(bad.id)).output

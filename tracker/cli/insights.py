@@ -246,8 +246,16 @@ def receipts_verify(app: AppContext) -> None:
       topup receipts verify
     """
     checked, damaged = app.tracker.verify_receipts()
+    states = {sha: app.tracker.receipt_state(sha) for sha, _name, _id in damaged}
     for sha, name, topup_id in damaged:
-        click.echo(_("damaged: {name} (sha256 {sha}…) on top-up #{id}").format(name=name, sha=sha[:16], id=topup_id))
-    click.echo(_("{n} receipt files checked, {bad} damaged.").format(n=checked, bad=len({d[0] for d in damaged})))
+        line = (
+            _("missing: {name} (sha256 {sha}…) on top-up #{id}")
+            if states[sha] == "missing"
+            else _("damaged: {name} (sha256 {sha}…) on top-up #{id}")
+        )
+        click.echo(line.format(name=name, sha=sha[:16], id=topup_id))
+    missing = sum(1 for s in states.values() if s == "missing")
+    click.echo(_("{n} receipt files checked, {missing} missing, {bad} damaged.").format(
+        n=checked, missing=missing, bad=len(states) - missing))  # fmt: skip
     if damaged:
         raise click.exceptions.Exit(1)

@@ -104,14 +104,18 @@ def write_json(records: Sequence[TopUpRecord], zone: ZoneInfo) -> None:
     sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
 
 
-def topup_detail(console: Console, t: TopUpRecord, receipts: Sequence[ReceiptRecord], zone: ZoneInfo) -> None:
+def topup_detail(
+    console: Console, t: TopUpRecord, receipts: Sequence[ReceiptRecord], zone: ZoneInfo, states: dict[str, str]
+) -> None:
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for name, value in detail_rows(t, zone):
         table.add_row(name, Text(printable(value)))  # as typed: no markup, no control characters
     for r in receipts:
-        table.add_row(_("Receipt"), Text(f"{printable(r.original_name)}  {fmt.size(r.size)}  sha256:{r.sha256[:16]}…"))
+        mark = {"missing": _("  MISSING from the store"), "damaged": _("  DAMAGED: no longer matches its hash")}
+        shown = f"{printable(r.original_name)}  {fmt.size(r.size)}  sha256:{r.sha256[:16]}…"
+        table.add_row(_("Receipt"), Text(shown + mark.get(states.get(r.sha256, "intact"), "")))
     console.print(table)
 
 

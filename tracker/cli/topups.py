@@ -172,7 +172,9 @@ def show(app: AppContext, topup_id: str) -> None:
       topup show 12
     """
     record = app.tracker.get_topup(topup_id)
-    topup_detail(app.console, record, app.tracker.list_receipts(record.id), app.settings.zone)
+    receipts = app.tracker.list_receipts(record.id)
+    states = {r.sha256: app.tracker.receipt_state(r.sha256) for r in receipts}
+    topup_detail(app.console, record, receipts, app.settings.zone, states)
 
 
 @cli.command()

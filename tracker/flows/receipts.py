@@ -22,6 +22,7 @@ from tracker.domain.i18n import _
 CHUNK = 1 << 20
 MAX_SIZE = 100 * CHUNK
 STALE_SECONDS = 3600
+INTACT, MISSING, DAMAGED = "intact", "missing", "damaged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,13 @@ class ReceiptStore:
                     leftover.unlink()
             except OSError:
                 continue  # another process removed or is using it
+
+    def state(self, sha256: str) -> str:
+        """ "intact", "missing" (the file is gone) or "damaged" (its bytes no longer hash to its name)."""
+        path = self.path(sha256)
+        if not path.is_file():
+            return MISSING
+        return INTACT if sha256_of(path) == sha256 else DAMAGED
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()

@@ -44,6 +44,10 @@ class ReceiptsPart(ServiceBase):
     def receipt_path(self, sha256: str) -> Path:
         return self.store.path(sha256)
 
+    def receipt_state(self, sha256: str) -> str:
+        """ "intact", "missing" or "damaged": what a look at the stored file finds."""
+        return self.store.state(sha256)
+
     def receipt_intact(self, sha256: str) -> bool:
         """Whether the stored file is there and still hashes to `sha256`: the proof is unchanged."""
         return self.store.intact(sha256)
