@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from tests.pgserver import running_server
 from tracker.domain.clock import Clock
 from tracker.domain.i18n import set_language
+from tracker.domain.phones import show_numbers
 from tracker.domain.settings import Settings, load_settings, sqlite_url
 from tracker.service import Tracker
 from tracker.storage import db
@@ -46,8 +47,10 @@ BACKENDS = ["sqlite", "postgresql"]
 def english() -> Iterator[None]:
     """Each test starts in English (a test that switches the language must not change the next one's)."""
     set_language("en")
+    show_numbers(False)
     yield
     set_language("en")
+    show_numbers(False)
 
 
 @pytest.fixture(autouse=True)

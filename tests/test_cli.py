@@ -301,8 +301,10 @@ def test_lines_commands() -> None:
     dup = run("lines", "add", "+77051234567")
     assert (dup.exit_code, dup.stderr) == (
         1,
-        "error: line: line +77051234567 exists already (change it with `topup lines edit`)\n",
-    )
+        "error: line: line +7 705 *** 4567 exists already (change it with `topup lines edit`)\n",
+    )  # masked in messages by default, for shared screens
+    shown = run("--show-numbers", "lines", "add", "+77051234567")
+    assert shown.stderr == "error: line: line +7 705 123 4567 exists already (change it with `topup lines edit`)\n"
     assert run("lines", "archive", "87051234567").stdout == "Archived line +7 705 123 4567.\n"
     assert run("lines", "list").stdout == "No lines yet. Add one: topup lines add NUMBER --label NAME\n"
     rows = json.loads(run("lines", "list", "--all", "--format", "json").stdout)

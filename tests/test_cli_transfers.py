@@ -34,7 +34,7 @@ def test_a_refused_row_aborts_with_exit_1_and_writes_nothing(tmp_path: Path) -> 
         "terminal, atm, bank_app, operator_app, website, autopay, third_party, esim_app, other)\n"
     )
     assert result.stdout == (
-        "new line: +7 705 123 4567\n"
+        "new line: +7 705 *** 4567\n"
         "1 new, 0 already present, 0 possible duplicates, 1 refused\n"
         "Nothing was written: fix the refused rows, or import the good ones with --on-error skip.\n"
     )

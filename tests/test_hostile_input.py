@@ -201,3 +201,18 @@ def test_receipts_verify_and_show_mark_a_missing_and_a_damaged_file(
     assert "2 receipt files checked, 1 missing, 1 damaged." in result.output
     assert "MISSING from the store" in _cli("show", str(gone.id)).output
     assert "DAMAGED: no longer matches its hash" in _cli("show", str(bad.id)).output
+
+
+def test_list_show_and_report_hide_numbers_with_mask(tracker: Tracker, monkeypatch) -> None:
+    record = add(tracker, reference="A")
+    tracker.add_line("+77051234567", {"label": "Dad"})
+    add(tracker, line="+77051234567", reference="B", occurred_at="2026-11-19 10:00")
+    monkeypatch.setenv("TOPUP_DATABASE_URL", tracker.settings.database_url)
+    outputs = [_cli("list", "--mask").output, _cli("list", "--mask", "--format", "csv").output,
+               _cli("list", "--mask", "--format", "json").output, _cli("show", str(record.id), "--mask").output,
+               _cli("report", "--month", "2026-11", "--mask").output,
+               _cli("report", "--month", "2026-11", "--mask", "--format", "json").output]  # fmt: skip
+    for text in outputs:
+        assert "123 4567" not in text and "1234567" not in text, text
+    assert "+7701***4567" in outputs[1] and "+7 701 *** 4567" in outputs[4] and "Dad (+7 705 *** 4567)" in outputs[4]
+    assert "1234567" in _cli("list", "--format", "csv").output  # without --mask, numbers are whole

@@ -217,7 +217,7 @@ def test_new_lines_are_listed_and_a_disagreeing_operator_keeps_the_line(tracker:
     )
     report = tracker.import_file(path)
     assert report.new_lines == ["+77471234567"]
-    assert report.notes == ["+77051234567: the file says Izi, the line says Beeline; the line is kept as it is"]
+    assert report.notes == ["+7 705 *** 4567: the file says Izi, the line says Beeline; the line is kept as it is"]
     shop = tracker.get_line("+77471234567")
     assert (shop.label, shop.operator, shop.kind.value) == ("Shop", "tele2", "esim")  # type: ignore[union-attr]
     assert tracker.get_line("+77051234567").operator == "beeline"  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ from tracker.cli.context import AppContext
 from tracker.cli.translated import TopupCommand, TranslatedHelp, translate_click
 from tracker.domain.errors import InvalidInputs, TrackerError
 from tracker.domain.i18n import N_, _, choose, set_language
+from tracker.domain.phones import show_numbers
 from tracker.domain.settings import configured_language
 from tracker.service import Tracker
 
@@ -54,6 +55,13 @@ class TopupGroup(TranslatedHelp, click.Group):
     expose_value=False,
     callback=lambda _ctx, _param, value: value and set_language(choose(value)),
     help=N_("Language: en, zh_CN, ru or kk (default: TOPUP_LANG, config.toml's locale, then the system's)."),
+)
+@click.option(
+    "--show-numbers",
+    is_flag=True,
+    expose_value=False,
+    callback=lambda _ctx, _param, value: show_numbers(value),
+    help=N_("Print whole phone numbers in messages and notes (masked by default, for shared screens)."),
 )
 @click.version_option(package_name="topup")
 @click.pass_context

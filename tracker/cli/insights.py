@@ -35,9 +35,10 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.option("--format", "output", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
               show_default=True)  # fmt: skip
 @click.option("--output", "target", type=click.Path(path_type=Path), help=N_("Write to this file instead."))
+@click.option("--mask", is_flag=True, help=N_("Hide the middle digits of phone numbers, for sharing."))
 @pass_app
 def report(app: AppContext, month: str | None, first: str | None, last: str | None, line: str | None,
-           base: str | None, by: str | None, output: str, target: Path | None) -> None:  # fmt: skip
+           base: str | None, by: str | None, output: str, target: Path | None, mask: bool) -> None:  # fmt: skip
     """Monthly spending on top-ups: per currency, by line, operator, channel and provider.
 
     \b
@@ -52,7 +53,7 @@ def report(app: AppContext, month: str | None, first: str | None, last: str | No
     start = parse_month(month, "--month") if month else parse_month(first, "--from") if first else current
     end = parse_month(last, "--to") if last else (start if month or not first else current)
     result = app.tracker.report(start, end, line=line, base=base)
-    text = _render(app, result, output, by)
+    text = _render(app, views.masked_lines(result) if mask else result, output, by)
     if target:
         target.write_text(text, encoding="utf-8")
         click.echo(_("Wrote the report to {path}.").format(path=target))

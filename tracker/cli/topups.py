@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tracker.domain.clock import month_bounds, parse_instant, parse_month
 from tracker.domain.errors import InvalidInput, LineNotFound
 from tracker.domain.i18n import N_, _
 from tracker.domain.operators import brand
+from tracker.domain.phones import mask
 from tracker.domain.records import TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import Channel, SortKey, Source, Status, choices, label, parse_choice
 
@@ -83,6 +85,7 @@ def _describe_added(t: TopUpRecord) -> str:
     help=N_("when: newest first; amount: largest first; line: A to Z, each newest first; status: A to Z."),
 )
 @click.option("--reverse", is_flag=True, help=N_("The other way round (oldest first for when)."))
+@click.option("--mask", is_flag=True, help=N_("Hide the middle digits of phone numbers, for sharing."))
 @output_format
 @pass_app
 def list_(
@@ -99,6 +102,7 @@ def list_(
     after: str | None,
     sort_key: str,
     reverse: bool,
+    mask: bool,
     output: str,
 ) -> None:
     """List top-ups, newest first or in another order, a page at a time.
@@ -114,6 +118,8 @@ def list_(
     sort = TopUpSort(SortKey(sort_key), reverse)
     page = app.tracker.list_topups(filters, sort=sort, after=after, limit=limit)
     zone = app.settings.zone
+    if mask:
+        page = replace(page, items=tuple(masked_record(r) for r in page.items))
     if output == "csv":
         write_csv(page.items, zone)
     elif output == "json":
@@ -163,8 +169,9 @@ def _filters(
 
 @cli.command()
 @click.argument("topup_id", metavar="ID")
+@click.option("--mask", is_flag=True, help=N_("Hide the middle digits of phone numbers, for sharing."))
 @pass_app
-def show(app: AppContext, topup_id: str) -> None:
+def show(app: AppContext, topup_id: str, mask: bool) -> None:
     """Show one top-up with its receipts.
 
     \b
@@ -172,6 +179,7 @@ def show(app: AppContext, topup_id: str) -> None:
       topup show 12
     """
     record = app.tracker.get_topup(topup_id)
+    record = masked_record(record) if mask else record
     receipts = app.tracker.list_receipts(record.id)
     states = {r.sha256: app.tracker.receipt_state(r.sha256) for r in receipts}
     topup_detail(app.console, record, receipts, app.settings.zone, states)
@@ -304,3 +312,9 @@ def refund(app: AppContext, topup_id: str, note: str | None) -> None:
     """
     record = app.tracker.refund(topup_id, note, source=Source.CLI)
     click.echo(_("Top-up #{id} is refunded.").format(id=record.id))
+
+
+def masked_record(record: TopUpRecord) -> TopUpRecord:
+    """The record as it may be shown when sharing: its line's middle digits hidden as `topup export --mask`
+    writes them (`+7701***4567`), in the table, CSV and JSON alike."""
+    return replace(record, line=mask(record.line))

@@ -18,6 +18,7 @@ from tracker.cli.options import filter_options
 from tracker.cli.topups import _filters
 from tracker.domain import formatting as fmt
 from tracker.domain.i18n import N_, _
+from tracker.domain.phones import in_message
 from tracker.domain.records import ImportOptions, ImportReport
 from tracker.domain.vocab import Source
 
@@ -113,7 +114,13 @@ def import_file(app: AppContext, file: Path, profile: str, line: str | None, dry
 
 def _print_report(report: ImportReport, dry_run: bool) -> None:
     for refused in report.refused[:SHOWN_PROBLEMS]:
-        where = f"{report.source}: row {refused.row}" + (f", column {refused.column}" if refused.column else "")
+        where = (
+            _("{source}: row {row}, column {column}").format(
+                source=report.source, row=refused.row, column=refused.column
+            )
+            if refused.column
+            else _("{source}: row {row}").format(source=report.source, row=refused.row)
+        )
         click.echo(_("refused: {where}: {why}").format(where=where, why=refused.why), err=True)
     for dup in report.duplicates[:SHOWN_PROBLEMS]:
         click.echo(
@@ -125,7 +132,7 @@ def _print_report(report: ImportReport, dry_run: bool) -> None:
     if hidden:
         click.echo(_("… and {n} more (use --format json for all)").format(n=hidden))
     for number in report.new_lines:
-        click.echo(_("new line: {number}").format(number=fmt.phone(number)))
+        click.echo(_("new line: {number}").format(number=in_message(number)))
     for note in report.notes[:SHOWN_PROBLEMS]:
         click.echo(_("note: {note}").format(note=note))
     click.echo(report.summary)

@@ -75,9 +75,10 @@ def field_error(field: str, value: object, why: str, accepted: str | None = None
 class LineNotFound(NotFound):
     """A top-up for a number that has no line yet: the caller may confirm and create it."""
 
-    def __init__(self, number: str) -> None:
+    def __init__(self, number: str, shown: str | None = None) -> None:
+        """`shown`: the number as the message may show it (masked on a shared screen)."""
         super().__init__(
-            _("no line {number} yet").format(number=number),
+            _("no line {number} yet").format(number=shown or number),
             where="line",
             hint=_("add it with `topup lines add` or confirm to create it"),
         )

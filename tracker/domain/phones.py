@@ -60,6 +60,8 @@ def display(e164: str) -> str:
 
     A stored +7 number is built directly rather than parsed again (country codes are prefix-free, so `+7` is
     the whole code): a reseller's report shows thousands of lines, and parsing was most of the cost."""
+    if "*" in e164:
+        return e164  # already masked for sharing: nothing to format, and parsing would drop the stars
     try:
         if e164.startswith("+7") and e164[2:].isdigit():
             number = PhoneNumber(country_code=7, national_number=int(e164[2:]))
@@ -75,3 +77,28 @@ def mask(e164: str) -> str:
     if len(e164) <= 8:
         return e164
     return e164[:5] + "***" + e164[-4:]
+
+
+_disclosure = {"shown": False}
+
+
+def show_numbers(shown: bool = True) -> None:
+    """Print whole numbers in messages and notes from now on (`--show-numbers`): on a shop's shared screen they
+    are masked by default."""
+    _disclosure["shown"] = shown
+
+
+def in_message(e164: str) -> str:
+    """A number inside a message or a note: `+7 701 *** 4567`, enough to tell lines apart, unless whole numbers
+    were asked for."""
+    text = display(e164)
+    return text if _disclosure["shown"] else masked(text)
+
+
+def masked(text: str) -> str:
+    """A formatted number with its middle groups hidden: `+7 701 123 4567` -> `+7 701 *** 4567`."""
+    groups = text.split(" ")
+    if len(groups) < 4:
+        return mask(text.replace(" ", ""))
+    hidden = ["*" * len(g) for g in groups[2:-1]]
+    return " ".join([groups[0], groups[1], *hidden, groups[-1]])

@@ -21,7 +21,7 @@ from tracker.domain.canonical import ParseContext
 from tracker.domain.clock import Clock
 from tracker.domain.errors import Conflict, NotFound, StorageError, field_error
 from tracker.domain.i18n import _
-from tracker.domain.phones import parse_phone
+from tracker.domain.phones import in_message, parse_phone
 from tracker.domain.settings import Settings
 from tracker.domain.vocab import Source
 from tracker.flows.receipts import ReceiptStore
@@ -96,7 +96,9 @@ class ServiceBase:
         e164 = parse_phone(number).e164
         line = s.scalar(select(Line).where(Line.number == e164))
         if line is None:
-            raise NotFound(_("no line {number}").format(number=e164), where="line", hint=_("see `topup lines list`"))
+            raise NotFound(
+                _("no line {number}").format(number=in_message(e164)), where="line", hint=_("see `topup lines list`")
+            )
         return line
 
     def _topup(self, s: Session, topup_id: int | str, include_deleted: bool = False) -> tuple[TopUp, Line]:

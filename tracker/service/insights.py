@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tracker.domain.errors import Conflict, NotFound, field_error
 from tracker.domain.i18n import _
 from tracker.domain.money import parse_currency, to_minor
-from tracker.domain.phones import parse_phone
+from tracker.domain.phones import in_message, parse_phone
 from tracker.domain.records import KINDS, CheckOptions, CheckResult, NewTopUp, Report
 from tracker.flows.checks import run_checks
 from tracker.flows.reports.rates import parse_rate, set_rate
@@ -33,9 +33,10 @@ class InsightsPart(ServiceBase):
         with self._tx(read_only=True) as s:
             number = None
             if line:
-                number = s.scalar(select(Line.number).where(Line.number == parse_phone(line).e164))
+                e164 = parse_phone(line).e164
+                number = s.scalar(select(Line.number).where(Line.number == e164))
                 if number is None:
-                    raise NotFound(_("no line {number}").format(number=line), where="--line")
+                    raise NotFound(_("no line {number}").format(number=in_message(e164)), where="--line")
             return build_report(s, self.settings.zone, first, last, line=number, base=currency)
 
     def check(self, options: CheckOptions | None = None) -> CheckResult:

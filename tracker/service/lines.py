@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tracker.domain.errors import Conflict
 from tracker.domain.i18n import _
-from tracker.domain.phones import parse_phone
+from tracker.domain.phones import in_message, parse_phone
 from tracker.domain.records import LineRecord
 from tracker.service.base import ServiceBase
 from tracker.storage.lines import apply_line_changes, line_record, new_line_values
@@ -21,7 +21,7 @@ class LinesPart(ServiceBase):
         with self._tx() as s:
             if s.scalar(select(Line.id).where(Line.number == phone.e164)) is not None:
                 raise Conflict(
-                    _("line {number} exists already").format(number=phone.e164),
+                    _("line {number} exists already").format(number=in_message(phone.e164)),
                     where="line",
                     hint=_("change it with `topup lines edit`"),
                 )

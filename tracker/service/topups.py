@@ -14,7 +14,7 @@ from tracker.domain.clock import parse_instant
 from tracker.domain.errors import Conflict, InvalidInput, LineNotFound, field_error
 from tracker.domain.i18n import _
 from tracker.domain.money import parse_amount, to_minor
-from tracker.domain.phones import parse_phone
+from tracker.domain.phones import in_message, parse_phone
 from tracker.domain.records import (
     HistoryRecord,
     NewTopUp,
@@ -62,7 +62,7 @@ class TopUpsPart(ServiceBase):
             line = s.scalar(select(Line).where(Line.number == new.line))
             if line is None:
                 if not create_line:
-                    raise LineNotFound(new.line)
+                    raise LineNotFound(new.line, in_message(new.line))
                 phone = parse_phone(new.line)
                 values = new_line_values(phone, self.clock.now(), currency=new.currency, label=new.line_label,
                                          operator=new.operator, kind=new.sim_kind)  # fmt: skip

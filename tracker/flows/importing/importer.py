@@ -22,7 +22,7 @@ from tracker.domain.errors import InvalidInput, InvalidInputs, shorten
 from tracker.domain.i18n import _
 from tracker.domain.money import precision
 from tracker.domain.operators import brand
-from tracker.domain.phones import parse_phone
+from tracker.domain.phones import in_message, parse_phone
 from tracker.domain.records import DuplicateRow, ImportOptions, ImportReport, NewTopUp, RefusedRow
 from tracker.flows.importing.mapping import to_canonical, values_of
 from tracker.flows.importing.profile import Profile
@@ -253,7 +253,7 @@ class Importer:
         line_id, operator = self._known_lines()[new.line]
         if new.operator and operator and new.operator != operator:
             note = _("{number}: the file says {theirs}, the line says {ours}; the line is kept as it is").format(
-                number=new.line, theirs=brand(new.operator), ours=brand(operator)
+                number=in_message(new.line), theirs=brand(new.operator), ours=brand(operator)
             )
             if note not in report.notes:
                 report.notes.append(note)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -16,7 +17,8 @@ from tracker.domain import formatting as fmt
 from tracker.domain.formulas import neutralise
 from tracker.domain.i18n import _
 from tracker.domain.money import plain
-from tracker.domain.records import DIMENSIONS, MonthReport, Report
+from tracker.domain.phones import masked
+from tracker.domain.records import DIMENSIONS, Breakdown, MonthReport, Report
 
 BAR_WIDTH = 40
 TOP_KEYS = 10
@@ -282,3 +284,18 @@ def as_csv(report: Report) -> str:
 
 def _p(values: dict[str, Decimal], cur: str) -> str:
     return plain(values[cur], cur) if cur in values else plain(Decimal(0), cur)
+
+
+_NUMBER = re.compile(r"\+\d[\d ]{6,}\d")  # a formatted number inside a line's name: `Mum (+7 701 123 4567)`
+
+
+def masked_lines(report: Report) -> Report:
+    """The same report with the middle digits of every line's number hidden (labels stay), for sharing."""
+
+    def hide(entries: list[Breakdown]) -> list[Breakdown]:
+        return [replace(e, key=_NUMBER.sub(lambda m: masked(m.group()), e.key)) for e in entries]
+
+    for month in [*report.months, report.total]:
+        if "line" in month.breakdowns:
+            month.breakdowns["line"] = hide(month.breakdowns["line"])
+    return report
