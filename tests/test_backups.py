@@ -16,6 +16,7 @@ from tracker.domain.clock import Clock
 from tracker.domain.errors import Conflict, InvalidInput
 from tracker.domain.settings import load_settings
 from tracker.domain.vocab import Source
+from tracker.flows import backups as backups_module
 from tracker.service import Tracker
 from tracker.storage import db, snapshot
 
@@ -126,3 +127,22 @@ def test_the_cli_backs_up_verifies_and_restores(tracker: Tracker, tmp_path: Path
     refused = CliRunner().invoke(cli, ["restore", str(tmp_path / "c.zip")])
     assert refused.exit_code == 1 and "restore --force" in refused.output
     assert tracker.count_topups() == 2  # the refused restore changed nothing (one of the three is deleted)
+
+
+def test_a_postgresql_database_is_archived_before_it_is_migrated(tmp_path: Path, templates: dict, backend: str) -> None:
+    url = fresh_database_url("postgresql", templates, tmp_path)
+    home = tmp_path / "pg-home"
+    old = _open(home, url)
+    add(old, reference="A", receipts=(write_file(tmp_path / "slip.png", b"\x89PNG slip"),))
+    old.close()
+    engine = db.make_engine(url)
+    db.downgrade(engine, "0004")  # as an older topup left it
+    engine.dispose()
+    opened = Tracker.open(load_settings(home=home, database_url=url))
+    assert opened.count_topups() == 1
+    opened.close()
+    (archive,) = (home / "backups").glob("auto-topup-*-before-0004.zip")
+    manifest = backups_module.verify_backup(archive)
+    assert manifest["schema"] == "0004" and manifest["rows"]["topups"] == 1
+    assert sum(1 for name in manifest["members"] if name.startswith("receipts/")) == 1
+    assert archive.stat().st_mode & 0o777 == 0o600

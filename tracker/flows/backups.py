@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
@@ -45,16 +45,23 @@ class BackupSummary:
 
 
 def write_backup(
-    path: Path, connection: Connection, store: ReceiptStore, revision: str, now: datetime
+    path: Path,
+    connection: Connection,
+    store: ReceiptStore,
+    revision: str,
+    now: datetime,
+    tables: list[Table] | None = None,
 ) -> BackupSummary:
-    """Write the archive of everything `connection` sees, atomically: whole at `path`, or not there at all."""
+    """Write the archive of everything `connection` sees, atomically: whole at `path`, or not there at all.
+
+    `tables`: the tables as the database has them (reflected), for a database not yet at this topup's schema."""
     partial = path.with_name(f".{path.name}.topup-partial")
     os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
     summary = BackupSummary(path, revision)
     members: dict[str, str] = {}
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            for table in snapshot.tables():
+            for table in tables or snapshot.tables():
                 name = f"tables/{table.name}.jsonl"
                 with archive.open(name, "w", force_zip64=True) as raw:
                     digest, rows = _write_lines(raw, snapshot.read_rows(connection, table))

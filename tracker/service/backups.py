@@ -36,7 +36,7 @@ class BackupsPart(ServiceBase):
         with self._tx(read_only=True, consistent=True) as s:
             summary = backups.write_backup(target, s.connection(), self.store, db.HEAD, self.clock.now())
         if automatic:
-            _rotate(target.parent)
+            rotate(target.parent)
         return summary
 
     def _backup_path(self, dest: Path | None, automatic: bool) -> Path:
@@ -103,7 +103,7 @@ class BackupsPart(ServiceBase):
             backups.restore_receipts(archive, manifest, self.store, Path(temp))
 
 
-def _rotate(folder: Path) -> None:
+def rotate(folder: Path) -> None:
     """Keep the newest automatic backups; the ones the user asked for are theirs to delete."""
     ours = sorted(folder.glob(f"{AUTOMATIC}topup-*.zip"))
     for old in ours[:-KEPT_AUTOMATIC]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tracker.domain.clock import Clock
 from tracker.domain.settings import Settings
+from tracker.service import schema
 from tracker.service.backups import BackupsPart
 from tracker.service.insights import InsightsPart
 from tracker.service.lines import LinesPart
@@ -22,7 +23,7 @@ class Tracker(LinesPart, TopUpsPart, ReceiptsPart, TransfersPart, InsightsPart, 
     def open(cls, settings: Settings, clock: Clock | None = None) -> Tracker:
         """Open the configured database, upgrading it to the current schema first."""
         engine = db.make_engine(settings.database_url)
-        db.migrate(engine, settings.backups_dir)
+        schema.migrate(settings, engine)
         return cls(settings, engine, clock)
 
     def close(self) -> None:

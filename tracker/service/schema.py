@@ -3,22 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from tracker.domain.settings import Settings
-from tracker.storage import db
+from tracker.flows import backups
+from tracker.flows.receipts import ReceiptStore
+from tracker.service.backups import AUTOMATIC, rotate
+from tracker.storage import db, snapshot
 
 
 def upgrade(settings: Settings) -> tuple[str | None, Path | None]:
     """Upgrade to the current schema; returns the revision reached and the backup taken first (if any)."""
     engine = db.make_engine(settings.database_url)
     try:
-        backup = db.migrate(engine, settings.backups_dir)
+        backup = migrate(settings, engine)
         return db.current_revision(engine), backup
     finally:
         engine.dispose()
+
+
+def migrate(settings: Settings, engine: Engine) -> Path | None:
+    """Bring the database to this topup's schema, backed up first when there is a migration to make: SQLite as a
+    whole copy of the file (in `db.migrate`), PostgreSQL as an archive of its tables as they are, which the topup
+    that wrote them can restore. A database newer than this topup is refused before either."""
+    current = db.current_revision(engine)
+    archive = None
+    if engine.dialect.name == "postgresql" and current and current != db.HEAD and current in db.known_revisions():
+        archive = _archive_before_migration(settings, engine, current)
+    copied = db.migrate(engine, settings.backups_dir)
+    return Path(copied) if copied else archive
+
+
+def _archive_before_migration(settings: Settings, engine: Engine, current: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    settings.backups_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = settings.backups_dir / f"{AUTOMATIC}topup-{stamp}-before-{current}.zip"
+    with engine.connect() as connection, connection.begin():
+        tables = snapshot.reflected_tables(connection)
+        backups.write_backup(target, connection, ReceiptStore(settings.receipts_dir), current, datetime.now(UTC),
+                             tables)  # fmt: skip
+    rotate(settings.backups_dir)
+    return target
 
 
 def revisions(settings: Settings) -> tuple[str | None, str]:

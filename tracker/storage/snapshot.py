@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, Table, delete, func, insert, select, text
+from sqlalchemy import Column, Connection, Date, MetaData, Table, delete, func, insert, select, text
 
 from tracker.storage.models import Base
 from tracker.storage.types import CompactUUID, UTCDateTime
@@ -24,6 +24,13 @@ PAGE = 5000
 def tables() -> list[Table]:
     """The tables in foreign-key order: each after the ones it refers to."""
     return list(Base.metadata.sorted_tables)
+
+
+def reflected_tables(connection: Connection) -> list[Table]:
+    """The tables as the database has them now (an older schema before a migration), in foreign-key order."""
+    metadata = MetaData()
+    metadata.reflect(bind=connection)
+    return [t for t in metadata.sorted_tables if t.name != "alembic_version"]
 
 
 def encode(value: Any) -> Any:
