@@ -123,3 +123,13 @@ def test_the_cli_refuses_a_hostile_bundle_without_a_traceback(tracker: Tracker, 
     result = CliRunner().invoke(cli, ["import", str(bundle), "--dry-run"])
     assert result.exit_code == 1
     assert "no valid SHA-256" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_receipt_over_the_size_limit_is_refused_in_a_dry_run_too(
+    tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry_run: bool
+) -> None:
+    manifest, members = _good_bundle(tracker, tmp_path)
+    monkeypatch.setattr("tracker.flows.importing.bundles.MAX_SIZE", 4)  # the slip is 9 bytes
+    assert "too large" in _refused(tracker, _zip(tmp_path / "big.zip", manifest, members), dry_run=dry_run)
+    assert tracker.count_topups() == 0
