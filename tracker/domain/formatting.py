@@ -6,35 +6,58 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
+from tracker.domain.i18n import language
+from tracker.domain.money import precision
 from tracker.domain.phones import display
 
-# The ISO code, not a symbol: "2,000.00 KZT" reads the same to a Kazakh, Chinese or English reader.
+# English keeps the ISO code ("2,000.00 KZT"), which every reader recognises. The other languages write amounts
+# as their readers do, territory-aware: "2 000,50 ₸" in Russian and Kazakh (ru_KZ, kk_KZ), "2,000.50 ₸" in
+# Chinese. The tenge sign ₸ in every one of them (CLDR's Chinese data would print "KZT"), after the number in all
+# three so that a column of amounts lines up; 元 for yuan in Chinese, as a Chinese reader writes "2,000.50元".
 _PATTERN = "#,##0.00\u00a0¤¤"
+LOCALES = {"ru": "ru_KZ", "kk": "kk_KZ", "zh_CN": "zh_CN"}
+_SYMBOLS = {"KZT": "₸"}
+_CHINESE_SYMBOLS = {"KZT": "₸", "CNY": "元"}
 
 
-def money(amount: Decimal | None, currency: str | None, locale: str = "en") -> str:
+def money(amount: Decimal | None, currency: str | None, locale: str | None = None) -> str:
+    """An amount with its currency, in the reader's form (see LOCALES)."""
     if amount is None or currency is None:
         return ""
-    return format_currency(amount, currency, format=_PATTERN, locale=locale, currency_digits=True)
+    code = locale or LOCALES.get(language())
+    if code is None:
+        return format_currency(amount, currency, format=_PATTERN, locale="en", currency_digits=True)
+    symbols = _CHINESE_SYMBOLS if code.startswith("zh") else _SYMBOLS
+    symbol = symbols.get(currency) or get_currency_symbol(currency, locale=code)
+    return f"{number(amount, currency, code)}\u00a0{symbol}"
 
 
-def number(amount: Decimal | None, currency: str, locale: str = "en") -> str:
-    """`135,560.00`: an amount in a column that already names its currency."""
+def number(amount: Decimal | None, currency: str, locale: str | None = None) -> str:
+    """`135,560.00` (or `135 560,00`): an amount in a column that already names its currency."""
     if amount is None:
         return ""
-    return format_currency(amount, currency, format="#,##0.00", locale=locale, currency_digits=True)
+    code = locale or LOCALES.get(language(), "en")
+    digits = precision(currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(amount, format=pattern, locale=code, decimal_quantization=True)
 
 
-def signed_money(amount: Decimal, currency: str, locale: str = "en") -> str:
+def signed_money(amount: Decimal, currency: str, locale: str | None = None) -> str:
     text = money(abs(amount), currency, locale)
     return f"+{text}" if amount > 0 else f"-{text}" if amount < 0 else text
 
 
+_DATE_TIME = {"zh_CN": "%Y年%m月%d日 %H:%M", "ru": "%d.%m.%Y %H:%M", "kk": "%d.%m.%Y %H:%M"}
+
+
 def when(instant: datetime | None, zone: ZoneInfo) -> str:
-    """`2026-11-24 14:05` in the user's zone."""
-    return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M") if instant else ""
+    """`2026-11-24 14:05` in the user's zone; `2026年11月24日 14:05` in Chinese, `24.11.2026 14:05` in Russian
+    and Kazakh."""
+    if instant is None:
+        return ""
+    return instant.astimezone(zone).strftime(_DATE_TIME.get(language(), "%Y-%m-%d %H:%M"))
 
 
 def when_long(instant: datetime | None, zone: ZoneInfo) -> str:
@@ -42,7 +65,8 @@ def when_long(instant: datetime | None, zone: ZoneInfo) -> str:
     if instant is None:
         return ""
     local = instant.astimezone(zone)
-    return local.strftime("%Y-%m-%d %H:%M ") + local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
+    offset = local.strftime("%z")
+    return f"{when(instant, zone)} {offset[:3]}:{offset[3:]}"
 
 
 def phone(e164: str) -> str:

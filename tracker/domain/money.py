@@ -29,6 +29,11 @@ _MARKERS: dict[str, str | None] = {
     "тг": "KZT",
     "tg": "KZT",
     "тенге": "KZT",
+    "теңге": "KZT",
+    "坚戈": "KZT",
+    "cn¥": "CNY",  # markers are matched in lower case
+    "jp¥": "JPY",
+    "us$": "USD",
     "¥": None,  # yen and yuan share the sign: it implies nothing
     "元": "CNY",
     "$": "USD",
