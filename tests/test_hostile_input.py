@@ -216,3 +216,37 @@ def test_list_show_and_report_hide_numbers_with_mask(tracker: Tracker, monkeypat
         assert "123 4567" not in text and "1234567" not in text, text
     assert "+7701***4567" in outputs[1] and "+7 701 *** 4567" in outputs[4] and "Dad (+7 705 *** 4567)" in outputs[4]
     assert "1234567" in _cli("list", "--format", "csv").output  # without --mask, numbers are whole
+
+
+def test_a_refused_number_is_masked_unless_whole_numbers_are_asked_for(tracker: Tracker, tmp_path: Path) -> None:
+    from tracker.domain.phones import show_numbers
+
+    source = write_file(tmp_path / "bad.csv", (
+        b"line,occurred_at,amount,currency,channel,status\n"
+        b"870112345678,2026-11-20T10:00:00+05:00,2000.00,KZT,bank_app,credited\n"
+    ))  # fmt: skip
+    (refused,) = tracker.import_file(source).refused
+    assert refused.value == "8701******78" and "870112345678" not in refused.why
+    assert "8701******78" in refused.why and "7011234567" in refused.why  # the hint's example stays readable
+    show_numbers(True)
+    (refused,) = tracker.import_file(source).refused
+    assert refused.value == "870112345678"
+
+
+def test_a_report_shows_stored_control_characters_escaped(tracker: Tracker) -> None:
+    from datetime import date
+
+    from tracker.flows.reports import views
+
+    record = add(tracker, reference="A")
+    _store_raw_note(tracker, record.id, "note")  # sets the provider to "[red]x[/red]" as an older topup could
+    from sqlalchemy import update
+
+    from tracker.storage.models import TopUp
+
+    with tracker._tx() as s:
+        s.execute(update(TopUp).where(TopUp.id == record.id).values(provider="Qiwi\x1b[2J"))
+    report = tracker.report(date(2026, 11, 1), date(2026, 11, 1))
+    keys = [b.key for b in report.months[0].breakdowns["provider"]]
+    assert keys == ["Qiwi\\x1b[2J"]
+    assert "\x1b" not in views.markdown(report) and "\x1b" not in views.as_csv(report)

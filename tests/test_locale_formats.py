@@ -35,6 +35,7 @@ def test_each_language_writes_money_and_dates_as_its_readers_do(code: str, kzt: 
     assert fmt.money(Decimal("70.5"), "CNY") == cny
     assert fmt.when(datetime(2026, 11, 24, 9, 5, tzinfo=UTC), ALMATY) == when
     assert fmt.when_long(datetime(2026, 11, 24, 9, 5, tzinfo=UTC), ALMATY) == when + " +05:00"
+    assert fmt.day(datetime(2026, 11, 24, 9, 5, tzinfo=UTC), ALMATY) == when.split(" ")[0]  # lists show the day
 
 
 @settings(max_examples=300)

@@ -20,6 +20,8 @@ from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import N_, _
 from tracker.domain.money import plain
 from tracker.domain.records import DIMENSIONS, CheckOptions, CheckResult, Finding, Ref
+from tracker.domain.text import printable
+from tracker.domain.vocab import ReceiptState
 from tracker.flows.reports import views as views
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -78,7 +80,7 @@ def _render(app: AppContext, result: views.Report, output: str, by: str | None) 
                 for i, header in enumerate(section.headers):
                     table.add_column(header, justify="right" if i in section.right else "left", no_wrap=True)
                 for row in section.rows:
-                    table.add_row(*row)
+                    table.add_row(*(Text(cell) for cell in row))  # as written: no markup applied
                 console.print(table)
             for note in section.notes:
                 console.print(note)
@@ -161,7 +163,11 @@ def _print_findings(app: AppContext, result: CheckResult) -> None:
             t = f.topup
             line = fmt.phone(t.line)
             table.add_row(
-                f"#{t.id}", fmt.when(t.occurred_at, zone)[:10], line, fmt.money(t.amount, t.currency), f.message
+                f"#{t.id}",
+                fmt.day(t.occurred_at, zone),
+                line,
+                fmt.money(t.amount, t.currency),
+                Text(printable(f.message)),  # a package's name, stored as typed: no markup applied
             )
         app.console.print(table)
         if result.counts[kind] > len(group):
@@ -251,11 +257,11 @@ def receipts_verify(app: AppContext) -> None:
     for sha, name, topup_id in damaged:
         line = (
             _("missing: {name} (sha256 {sha}…) on top-up #{id}")
-            if states[sha] == "missing"
+            if states[sha] is ReceiptState.MISSING
             else _("damaged: {name} (sha256 {sha}…) on top-up #{id}")
         )
         click.echo(line.format(name=name, sha=sha[:16], id=topup_id))
-    missing = sum(1 for s in states.values() if s == "missing")
+    missing = sum(1 for s in states.values() if s is ReceiptState.MISSING)
     click.echo(_("{n} receipt files checked, {missing} missing, {bad} damaged.").format(
         n=checked, missing=missing, bad=len(states) - missing))  # fmt: skip
     if damaged:

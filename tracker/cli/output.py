@@ -18,6 +18,7 @@ from tracker.domain.i18n import _
 from tracker.domain.operators import brand
 from tracker.domain.records import HistoryRecord, LineRecord, ReceiptRecord, TopUpRecord
 from tracker.domain.text import printable
+from tracker.domain.vocab import ReceiptState
 from tracker.flows.exporting.writer import write_csv as export_csv
 
 # Columns by importance: what fits an 80-column terminal first, the rest as the terminal widens.
@@ -105,7 +106,11 @@ def write_json(records: Sequence[TopUpRecord], zone: ZoneInfo) -> None:
 
 
 def topup_detail(
-    console: Console, t: TopUpRecord, receipts: Sequence[ReceiptRecord], zone: ZoneInfo, states: dict[str, str]
+    console: Console,
+    t: TopUpRecord,
+    receipts: Sequence[ReceiptRecord],
+    zone: ZoneInfo,
+    states: dict[str, ReceiptState],
 ) -> None:
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
@@ -113,9 +118,10 @@ def topup_detail(
     for name, value in detail_rows(t, zone):
         table.add_row(name, Text(printable(value)))  # as typed: no markup, no control characters
     for r in receipts:
-        mark = {"missing": _("  MISSING from the store"), "damaged": _("  DAMAGED: no longer matches its hash")}
+        mark = {ReceiptState.MISSING: _("  MISSING from the store"),
+                ReceiptState.DAMAGED: _("  DAMAGED: no longer matches its hash")}  # fmt: skip
         shown = f"{printable(r.original_name)}  {fmt.size(r.size)}  sha256:{r.sha256[:16]}…"
-        table.add_row(_("Receipt"), Text(shown + mark.get(states.get(r.sha256, "intact"), "")))
+        table.add_row(_("Receipt"), Text(shown + mark.get(states.get(r.sha256, ReceiptState.INTACT), "")))
     console.print(table)
 
 

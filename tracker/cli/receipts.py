@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.domain import formatting as fmt
 from tracker.domain.i18n import _, ngettext
+from tracker.domain.text import printable
 from tracker.domain.vocab import Source
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -67,7 +69,7 @@ def list_receipts(app: AppContext, topup_id: str) -> None:
         table.add_column(title, no_wrap=title != _("Stored at"))
     for r in found:
         table.add_row(
-            r.original_name,
+            Text(printable(r.original_name)),
             r.media_type,
             fmt.size(r.size),
             fmt.when(r.added_at, app.settings.zone),

@@ -46,7 +46,7 @@ def _credited(t: TopUpRecord) -> str:
 
 def line_cells(line: LineRecord, zone: ZoneInfo) -> tuple[str, ...]:
     """Number, label, operator, kind, currency, top-ups, last top-up (the day) and flags: a line in a list."""
-    last = fmt.when(line.last_topup_at, zone)[:10]  # the day is enough in a list
+    last = fmt.day(line.last_topup_at, zone)  # the day is enough in a list
     return (fmt.phone(line.number), line.label or "", brand(line.operator), label(line.kind), line.currency,
             str(line.topup_count), last, line_flags(line))  # fmt: skip
 

@@ -49,7 +49,7 @@ def signed_money(amount: Decimal, currency: str, locale: str | None = None) -> s
     return f"+{text}" if amount > 0 else f"-{text}" if amount < 0 else text
 
 
-_DATE_TIME = {"zh_CN": "%Y年%m月%d日 %H:%M", "ru": "%d.%m.%Y %H:%M", "kk": "%d.%m.%Y %H:%M"}
+_DATE = {"zh_CN": "%Y年%m月%d日", "ru": "%d.%m.%Y", "kk": "%d.%m.%Y"}
 
 
 def when(instant: datetime | None, zone: ZoneInfo) -> str:
@@ -57,7 +57,15 @@ def when(instant: datetime | None, zone: ZoneInfo) -> str:
     and Kazakh."""
     if instant is None:
         return ""
-    return instant.astimezone(zone).strftime(_DATE_TIME.get(language(), "%Y-%m-%d %H:%M"))
+    return f"{day(instant, zone)} {instant.astimezone(zone).strftime('%H:%M')}"
+
+
+def day(instant: datetime | None, zone: ZoneInfo) -> str:
+    """The local day alone, in the reader's form (`2026-11-24`, `24.11.2026`, `2026年11月24日`): in lists, where
+    the day is enough."""
+    if instant is None:
+        return ""
+    return instant.astimezone(zone).strftime(_DATE.get(language(), "%Y-%m-%d"))
 
 
 def when_long(instant: datetime | None, zone: ZoneInfo) -> str:

@@ -6,6 +6,7 @@ Russia shares +7, so numbers are read for region KZ and a +7 9xx number is forei
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,3 +103,22 @@ def masked(text: str) -> str:
         return mask(text.replace(" ", ""))
     hidden = ["*" * len(g) for g in groups[2:-1]]
     return " ".join([groups[0], groups[1], *hidden, groups[-1]])
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def masked_digits(text: str) -> str:
+    """Text quoting what was typed as a number (a refused cell), its middle digits hidden unless whole numbers
+    were asked for: `'8701123456'` -> `'8701****56'`. Text with fewer than seven digits is left as it is."""
+    count = len(_DIGITS.findall(text))
+    if _disclosure["shown"] or count < 7:
+        return text
+    seen = 0
+
+    def hide(match: re.Match[str]) -> str:
+        nonlocal seen
+        seen += 1
+        return match.group() if seen <= 4 or seen > count - 2 else "*"
+
+    return _DIGITS.sub(hide, text)

@@ -8,7 +8,6 @@ holds the two equal on generated histories).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -35,15 +34,6 @@ def is_double_charge(seconds_apart: Any) -> Any:
 def middle_positions(count: int) -> tuple[int, int]:
     """The 1-based positions of the middle amount (twice, for an odd count) or the two middle amounts."""
     return (count + 1) // 2, (count + 2) // 2
-
-
-def middle(amounts: Sequence[int]) -> tuple[int, int]:
-    """The sum and count of the middle one or two of `amounts`, as `is_unusual` takes them."""
-    ordered = sorted(amounts)
-    low, high = middle_positions(len(ordered))
-    if low == high:
-        return ordered[low - 1], 1
-    return ordered[low - 1] + ordered[high - 1], 2
 
 
 def median_amount(middle_sum: int, middle_count: int, currency: str) -> Decimal:

@@ -68,6 +68,14 @@ class Source(StrEnum):
     IMPORT = "import"
 
 
+class ReceiptState(StrEnum):
+    """What a look at a stored receipt file finds."""
+
+    INTACT = "intact"
+    MISSING = "missing"  # the file is gone from the store
+    DAMAGED = "damaged"  # its bytes no longer hash to its name
+
+
 # Statuses whose money left the user's pocket.
 SPENDING_STATUSES = (Status.PENDING, Status.CREDITED, Status.DISPUTED)
 

@@ -139,13 +139,20 @@ def _disputed_open(s: Session, now: datetime, o: CheckOptions) -> Found:
 def _disputes_began(s: Session, ids: list[int]) -> dict[int, datetime]:
     """When each top-up last became disputed, from its history (a few entries per top-up, read for the shown)."""
     began: dict[int, datetime] = {}
-    entries = select(History.topup_id, History.at, History.changes).where(History.topup_id.in_(ids))
-    for topup_id, at, changes in s.execute(entries.order_by(History.id)):
+    for start in range(0, len(ids), 500):  # `check --all` may show thousands: bound the bound parameters
+        chunk = History.topup_id.in_(ids[start : start + 500])
+        entries = select(History.topup_id, History.at, History.changes).where(chunk).order_by(History.id)
+        _became_disputed(s.execute(entries), began)
+    return began
+
+
+def _became_disputed(entries, began: dict[int, datetime]) -> None:
+    """Record each entry that changed a top-up's status to disputed (the last one wins: entries come in order)."""
+    for topup_id, at, changes in entries:
         status = (changes or {}).get("status")
         # a change from another status; a top-up recorded as disputed was disputed from its own time
         if isinstance(status, list) and len(status) == 2 and status[0] and status[1] == Status.DISPUTED.value:
             began[topup_id] = at
-    return began
 
 
 def _double_charges(s: Session, o: CheckOptions) -> Found:
@@ -234,12 +241,12 @@ def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
     return _collect(s, "unusual_amount", query, o, lambda r: Finding(
         "unusual_amount",
         _ref(r),
-        unusual_message(r.currency, int(r.middle), int(r.middles)),
+        _unusual_message(r.currency, int(r.middle), int(r.middles)),
         _("check for an extra zero; if it is right, acknowledge it"),
     ))  # fmt: skip
 
 
-def unusual_message(currency: str, middle_sum: int, middle_count: int) -> str:
+def _unusual_message(currency: str, middle_sum: int, middle_count: int) -> str:
     median = rules.median_amount(middle_sum, middle_count, currency)
     return _("more than {k} times this line's usual {median}").format(
         k=rules.UNUSUAL_FACTOR, median=fmt.money(median, currency)

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from tracker.domain.errors import InvalidInput, NotFound, StorageError
 from tracker.domain.i18n import _
+from tracker.domain.vocab import ReceiptState
 
 CHUNK = 1 << 20
 MAX_SIZE = 100 * CHUNK
 STALE_SECONDS = 3600
-INTACT, MISSING, DAMAGED = "intact", "missing", "damaged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,20 +101,16 @@ class ReceiptStore:
             except OSError:
                 continue  # another process removed or is using it
 
-    def state(self, sha256: str) -> str:
-        """ "intact", "missing" (the file is gone) or "damaged" (its bytes no longer hash to its name)."""
+    def state(self, sha256: str) -> ReceiptState:
+        """Intact, missing (the file is gone) or damaged (its bytes no longer hash to its name)."""
         path = self.path(sha256)
         if not path.is_file():
-            return MISSING
-        return INTACT if sha256_of(path) == sha256 else DAMAGED
-
-    def exists(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
+            return ReceiptState.MISSING
+        return ReceiptState.INTACT if sha256_of(path) == sha256 else ReceiptState.DAMAGED
 
     def intact(self, sha256: str) -> bool:
         """True when the stored file exists and still hashes to its name."""
-        path = self.path(sha256)
-        return path.is_file() and sha256_of(path) == sha256
+        return self.state(sha256) == ReceiptState.INTACT
 
 
 def _readable_size(source: Path) -> int:

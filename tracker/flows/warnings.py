@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.domain import formatting as fmt
@@ -43,11 +43,10 @@ def _spending(line_id: int, currency: str):
 
 
 def _unusual(s: Session, line_id: int, amount_minor: int, currency: str) -> str | None:
-    amounts = [int(m) for m in s.scalars(select(TopUp.amount_minor).where(*_spending(line_id, currency)))]
-    amounts.append(amount_minor)
-    if len(amounts) < rules.UNUSUAL_MIN_HISTORY:
+    stored = s.scalar(select(func.count()).select_from(TopUp).where(*_spending(line_id, currency))) or 0
+    if stored + 1 < rules.UNUSUAL_MIN_HISTORY:
         return None
-    middle_sum, middle_count = rules.middle(amounts)
+    middle_sum, middle_count = _middle_with(s, line_id, currency, amount_minor, stored + 1)
     if not rules.is_unusual(amount_minor, middle_sum, middle_count):
         return None
     return _("{amount} is more than {k} times this line's usual {median}").format(
@@ -55,6 +54,26 @@ def _unusual(s: Session, line_id: int, amount_minor: int, currency: str) -> str 
         k=rules.UNUSUAL_FACTOR,
         median=fmt.money(rules.median_amount(middle_sum, middle_count, currency), currency),
     )
+
+
+def _middle_with(s: Session, line_id: int, currency: str, new: int, count: int) -> tuple[int, int]:
+    """The sum and count of the middle one or two of the line's amounts with `new` among them (the positions of
+    `rules.middle_positions`, as the SQL check takes them), asked of the database a position at a time
+    (a reseller's line has thousands of top-ups; none of them is read into Python)."""
+    below = (
+        s.scalar(select(func.count()).select_from(TopUp).where(*_spending(line_id, currency), TopUp.amount_minor < new))
+        or 0
+    )
+
+    def at(position: int) -> int:  # 1-based, in the sorted amounts with `new` placed after those below it
+        if position == below + 1:
+            return new
+        offset = position - 1 if position <= below else position - 2
+        query = select(TopUp.amount_minor).where(*_spending(line_id, currency)).order_by(TopUp.amount_minor)
+        return int(s.scalar(query.offset(offset).limit(1)))
+
+    low, high = rules.middle_positions(count)
+    return (at(low), 1) if low == high else (at(low) + at(high), 2)
 
 
 def _double_charge(s: Session, line_id: int, amount_minor: int, currency: str, at: datetime) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.domain.errors import Conflict
 from tracker.domain.i18n import _
 from tracker.domain.records import ReceiptRecord
-from tracker.domain.vocab import Source
+from tracker.domain.vocab import ReceiptState, Source
 from tracker.flows.receipts import ReceiptStore
 from tracker.service.base import ServiceBase, log_change
 from tracker.storage.models import Receipt, TopUp
@@ -44,8 +44,8 @@ class ReceiptsPart(ServiceBase):
     def receipt_path(self, sha256: str) -> Path:
         return self.store.path(sha256)
 
-    def receipt_state(self, sha256: str) -> str:
-        """ "intact", "missing" or "damaged": what a look at the stored file finds."""
+    def receipt_state(self, sha256: str) -> ReceiptState:
+        """Intact, missing or damaged: what a look at the stored file finds."""
         return self.store.state(sha256)
 
     def receipt_intact(self, sha256: str) -> bool:

@@ -86,8 +86,7 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
         return
     try:
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # busy_timeout is BUSY_TIMEOUT_MS, set when connecting
         return
     except OperationalError as exc:
         if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, MetaData, Table, delete, func, insert, select, text
+from sqlalchemy import Column, Connection, Date, MetaData, Table, delete, insert, select, text
 
 from tracker.storage.models import Base
 from tracker.storage.types import CompactUUID, UTCDateTime
@@ -84,10 +84,6 @@ def clear(connection: Connection) -> None:
     """Delete every row of every table, the referring ones first."""
     for table in reversed(tables()):
         connection.execute(delete(table))
-
-
-def count(connection: Connection, table: Table) -> int:
-    return int(connection.execute(select(func.count()).select_from(table)).scalar() or 0)
 
 
 def continue_ids(connection: Connection) -> None:

@@ -69,7 +69,7 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
             table.add_row(
                 f"  {f.message}",
                 f"#{t.id}",
-                fmt.when(t.occurred_at, zone)[:10],
+                fmt.day(t.occurred_at, zone),
                 fmt.phone(t.line),
                 fmt.money(t.amount, t.currency),
                 key=key,

@@ -118,7 +118,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             table.add_row(
                 line.label or fmt.phone(line.number),
                 brand(line.operator),
-                fmt.when(line.last_topup_at, zone)[:10],
+                fmt.day(line.last_topup_at, zone),
                 days,
             )
 

@@ -67,9 +67,9 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
             yield CsvTree(self.start, id="files")
             with Vertical(id="import-options"):
                 yield Input(placeholder=_("file to import"), id="path", compact=True)
-                # the packaged profile files, listed without touching the database: no worker needed
-                names = tracker_of(self).import_profiles()
-                yield Select([(n, n) for n in names], value="canonical", allow_blank=False, id="profile", compact=True)
+                yield Select(
+                    [("canonical", "canonical")], value="canonical", allow_blank=False, id="profile", compact=True
+                )
                 yield Input(placeholder=_("line, for statements without numbers"), id="line", compact=True)
                 yield Static("", id="import-summary")
                 yield ProgressBar(id="import-progress", show_eta=True)
@@ -92,6 +92,19 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
             duplicates.add_column(label, width=width)
         self.query_one("#batches", DataTable).add_columns(_("Batch"), _("File"), _("New"), _("Present"), "")
         self._load_batches()
+        self._load_profiles()
+
+    @work(thread=True, exit_on_error=False, group="profiles")
+    def _load_profiles(self) -> None:
+        """The import profiles topup ships, asked of the core in a worker like every other core call."""
+        names = tracker_of(self).import_profiles()
+        self.app.call_from_thread(self._show_profiles, names)
+
+    def _show_profiles(self, names: list[str]) -> None:
+        select = self.query_one("#profile", Select)
+        chosen = select.value
+        select.set_options([(n, n) for n in names])
+        select.value = chosen if chosen in names else "canonical"
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         self.query_one("#path", Input).value = str(event.path)

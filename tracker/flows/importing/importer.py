@@ -22,7 +22,7 @@ from tracker.domain.errors import InvalidInput, InvalidInputs, shorten
 from tracker.domain.i18n import _
 from tracker.domain.money import precision
 from tracker.domain.operators import brand
-from tracker.domain.phones import in_message, parse_phone
+from tracker.domain.phones import in_message, masked_digits, parse_phone
 from tracker.domain.records import DuplicateRow, ImportOptions, ImportReport, NewTopUp, RefusedRow
 from tracker.flows.importing.mapping import to_canonical, values_of
 from tracker.flows.importing.profile import Profile
@@ -168,8 +168,11 @@ class Importer:
         first = None
         for error in errors:
             column = headers.get(error.where or "", error.where or "")
-            value = shorten(values.get(error.where or "", ""))
-            refused = RefusedRow(number, column, value, error.reason)
+            value, why = shorten(values.get(error.where or "", "")), error.reason
+            if error.where == "line" and value:  # a number, even a mistyped one, is not shown whole on a shared screen
+                hidden = masked_digits(value)
+                value, why = hidden, why.replace(value, hidden)
+            refused = RefusedRow(number, column, value, why)
             report.refused.append(refused)
             first = first or refused
         if rejects and first:

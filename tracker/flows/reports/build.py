@@ -23,6 +23,7 @@ from tracker.domain.money import from_minor
 from tracker.domain.operators import brand
 from tracker.domain.phones import display
 from tracker.domain.records import DIMENSIONS, Breakdown, MonthReport, Report
+from tracker.domain.text import printable
 from tracker.domain.vocab import SPENDING_STATUSES, Status
 from tracker.flows.reports.rates import convert
 from tracker.storage.models import Line, Receipt, TopUp
@@ -171,12 +172,13 @@ def _missing(value: object) -> bool:
 
 
 def _key(dimension: str, values: tuple) -> str:
+    """A breakdown's key as shown: stored text written by an older topup keeps no control character raw."""
     if dimension == "line":
         label, number = values
-        return f"{label} ({display(number)})" if label else display(number)
+        return printable(f"{label} ({display(number)})") if label else display(number)
     if dimension == "operator":
         return brand(values[0]) if values[0] else NONE_KEY
-    return values[0] or NONE_KEY
+    return printable(values[0]) if values[0] else NONE_KEY
 
 
 def _money(frame: pd.DataFrame, column: str, currency_column: str) -> dict[str, Decimal]:
