@@ -190,7 +190,7 @@ def test_check_command_exit_codes_and_json(tracker: Tracker, monkeypatch: pytest
     assert finding["related"]["id"] == first.id
     assert set(finding) == {"kind", "topup", "related", "message", "advice"}
     table = CliRunner().invoke(cli, ["check"])
-    assert table.exit_code == 1 and "possible_double_charge (1)" in table.stdout
+    assert table.exit_code == 1 and "Possible double charge (1) · possible_double_charge" in table.stdout
     acked = CliRunner().invoke(cli, ["check", "ack", str(second.id), "possible_double_charge"])
     assert acked.stdout == f"Acknowledged possible_double_charge on top-up #{second.id}.\n"
     bad = CliRunner().invoke(cli, ["check", "ack", str(second.id), "bogus"])
@@ -208,7 +208,7 @@ def test_counts_are_exact_while_only_the_newest_findings_are_built(
     monkeypatch.setenv("TOPUP_DATABASE_URL", tracker.settings.database_url)
     monkeypatch.setattr("tracker.domain.clock.Clock.now", lambda self: NOW)
     table = CliRunner().invoke(cli, ["check", "--limit", "1"])
-    assert "missing_proof (3)" in table.stdout and "… and 2 older (--all lists every one)" in table.stdout
+    assert "No proof (3) · missing_proof" in table.stdout and "… and 2 older (--all lists every one)" in table.stdout
     shown = json.loads(CliRunner().invoke(cli, ["check", "--format", "json", "--all"]).stdout)
     assert shown["counts"]["missing_proof"] == 3
     assert len([f for f in shown["findings"] if f["kind"] == "missing_proof"]) == 3

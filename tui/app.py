@@ -5,21 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tracker.domain.errors import InvalidInputs, TrackerError
-from tracker.domain.i18n import _
+from tracker.domain.i18n import LANGUAGES, N_, _, language, set_language
 from tracker.service import Tracker
+from tui.language import Translated
 from tui.screens.checks import ChecksScreen
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.dialogs import LanguageDialog
+from tui.screens.guide import GuideScreen
 from tui.screens.help import HelpScreen
 from tui.screens.lines import LinesScreen
 from tui.screens.reports import ReportsScreen
 from tui.screens.topups import TopUpsScreen
 from tui.screens.transfers import ExportScreen, ImportScreen
+
+# Textual's own words that topup shows: its quit key, the palette's key and prompt.
+TEXTUAL_WORDS = (N_("Quit the app and return to the command prompt."), N_("palette"), N_("Open the command palette"),
+                 N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"))  # fmt: skip
 
 
 class TopUpApp(App[None]):
@@ -38,15 +47,15 @@ class TopUpApp(App[None]):
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
-        Binding("1", "switch_mode('dashboard')", _("Dashboard")),
-        Binding("2", "switch_mode('topups')", _("Top-ups")),
-        Binding("3", "switch_mode('lines')", _("Lines"), show=False),
-        Binding("4", "switch_mode('checks')", _("Checks"), show=False),
-        Binding("5", "switch_mode('reports')", _("Reports"), show=False),
-        Binding("6", "switch_mode('import')", _("Import"), show=False),
-        Binding("7", "switch_mode('export')", _("Export"), show=False),
-        Binding("question_mark,f1", "help", _("Help")),
-        Binding("q", "quit", _("Quit")),
+        Binding("1", "switch_mode('dashboard')", N_("Dashboard")),
+        Binding("2", "switch_mode('topups')", N_("Top-ups")),
+        Binding("3", "switch_mode('lines')", N_("Lines"), show=False),
+        Binding("4", "switch_mode('checks')", N_("Checks"), show=False),
+        Binding("5", "switch_mode('reports')", N_("Reports"), show=False),
+        Binding("6", "switch_mode('import')", N_("Import"), show=False),
+        Binding("7", "switch_mode('export')", N_("Export"), show=False),
+        Binding("question_mark,f1", "help", N_("Help")),
+        Binding("q", "quit", N_("Quit")),
     ]
 
     def __init__(self, tracker: Tracker) -> None:
@@ -56,8 +65,42 @@ class TopUpApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
 
+    def action_guide(self) -> None:
+        self.push_screen(GuideScreen())
+
+    def action_choose_language(self) -> None:
+        self.push_screen(LanguageDialog(), lambda code: code and self.run_worker(self.switch_language(code)))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit: say, in the reader's language, which key does."""
+        self.notify(_("Press ctrl+q, or q outside a field, to quit topup."), title=_("Quit?"))
+
+    async def switch_language(self, code: str) -> None:
+        """Speak `code` at once: every screen of this mode redraws now (the others when next shown); the choice
+        is saved to config.toml in a worker."""
+        if code == language():
+            return
+        set_language(code)
+        for screen in list(self.screen_stack):
+            if isinstance(screen, Translated):
+                await screen.retranslate()
+        self.refresh_bindings()
+        self._remember_language(code)
+
+    @work(thread=True, exit_on_error=False, group="language")
+    def _remember_language(self, code: str) -> None:
+        self.tracker.remember_language(code)
+        self.call_from_thread(
+            self.notify, _("Language: {name}. topup will speak it next time too.").format(name=LANGUAGES[code])
+        )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """topup's commands and Textual's useful ones, all in the reader's language (Textual's own are English
+        only, so they are replaced rather than inherited)."""
         yield SystemCommand(
             _("Dashboard"),
             _("This month, the last twelve and what needs attention"),
@@ -74,6 +117,22 @@ class TopUpApp(App[None]):
             _("Export"), _("Export top-ups, with receipts if you like"), lambda: self.switch_mode("export")
         )
         yield SystemCommand(_("Help"), _("Keys and the advice topup follows"), self.action_help)
+        yield SystemCommand(
+            _("How to top up"), _("Each channel, SIM and eSIM: how it is done, what to check and keep"),
+            self.action_guide,
+        )  # fmt: skip
+        for code, name in LANGUAGES.items():
+            if code != language():
+                yield SystemCommand(
+                    _("Language: {name}").format(name=name),
+                    _("Speak {language} from now on").format(language=name),
+                    lambda code=code: self.run_worker(self.switch_language(code), group="language"),
+                )
+        if screen.maximized is not None:
+            yield SystemCommand(_("Minimize"), _("Back to the whole screen"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(_("Maximize"), _("The focused part on the whole screen"), screen.action_maximize)
+        yield SystemCommand(_("Quit"), _("Leave topup"), self.action_quit)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

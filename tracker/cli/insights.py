@@ -19,7 +19,7 @@ from tracker.domain.clock import month_bounds, month_of, parse_month
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import N_, _
 from tracker.domain.money import plain
-from tracker.domain.records import DIMENSIONS, CheckOptions, CheckResult, Finding, Ref
+from tracker.domain.records import DIMENSIONS, CheckOptions, CheckResult, Finding, Ref, kind_title
 from tracker.domain.text import printable
 from tracker.domain.vocab import ReceiptState
 from tracker.flows.reports import views as views
@@ -154,7 +154,10 @@ def _print_findings(app: AppContext, result: CheckResult) -> None:
     for f in result:
         kinds.setdefault(f.kind, []).append(f)
     for kind, group in kinds.items():
-        app.console.print(Text(f"{kind} ({result.counts[kind]})", style="bold"))
+        title = kind_title(kind)
+        app.console.print(
+            Text(f"{title} ({result.counts[kind]})" + ("" if title == kind else f" · {kind}"), style="bold")
+        )
         app.console.print(Text(group[0].advice, style="italic"))
         table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), show_header=False)
         for justify in ("right", "left", "left", "right", "left"):

@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import cache
 from typing import TypeVar
 
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 
 
 class Channel(StrEnum):
@@ -80,38 +80,35 @@ class ReceiptState(StrEnum):
 SPENDING_STATUSES = (Status.PENDING, Status.CREDITED, Status.DISPUTED)
 
 
+# Each vocabulary's labels apart: a StrEnum member equals its code, so Channel.TERMINAL and RefKind.TERMINAL
+# ("terminal") would be one key in a dict of members, and a terminal top-up would read "terminal no.".
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    Channel: {
+        "office": N_("operator office"), "terminal": N_("terminal or shop"), "atm": N_("ATM"),
+        "bank_app": N_("bank app"), "operator_app": N_("operator app"), "website": N_("website"),
+        "autopay": N_("auto top-up"), "third_party": N_("third-party payment"), "esim_app": N_("eSIM app"),
+        "other": N_("other"),
+    },
+    Status: {
+        "pending": N_("pending"), "credited": N_("credited"), "failed": N_("failed"), "disputed": N_("disputed"),
+        "refunded": N_("refunded"),
+    },
+    VerifiedBy: {
+        "sms": N_("SMS"), "balance_check": N_("balance check"), "app": N_("app"), "receipt": N_("receipt"),
+        "statement": N_("statement"),
+    },
+    RefKind: {
+        "receipt": N_("receipt no."), "transaction": N_("transaction id"), "terminal": N_("terminal no."),
+        "order": N_("order no."), "other": N_("other"),
+    },
+    SimKind: {"sim": N_("SIM"), "esim": N_("eSIM")},
+}  # fmt: skip
+
+
 def label(value: StrEnum) -> str:
-    """The translated, human label of a vocabulary code."""
-    labels = {
-        Channel.OFFICE: _("operator office"),
-        Channel.TERMINAL: _("terminal or shop"),
-        Channel.ATM: _("ATM"),
-        Channel.BANK_APP: _("bank app"),
-        Channel.OPERATOR_APP: _("operator app"),
-        Channel.WEBSITE: _("website"),
-        Channel.AUTOPAY: _("auto top-up"),
-        Channel.THIRD_PARTY: _("third-party payment"),
-        Channel.ESIM_APP: _("eSIM app"),
-        Channel.OTHER: _("other"),
-        Status.PENDING: _("pending"),
-        Status.CREDITED: _("credited"),
-        Status.FAILED: _("failed"),
-        Status.DISPUTED: _("disputed"),
-        Status.REFUNDED: _("refunded"),
-        VerifiedBy.SMS: _("SMS"),
-        VerifiedBy.BALANCE_CHECK: _("balance check"),
-        VerifiedBy.APP: _("app"),
-        VerifiedBy.RECEIPT: _("receipt"),
-        VerifiedBy.STATEMENT: _("statement"),
-        RefKind.RECEIPT: _("receipt no."),
-        RefKind.TRANSACTION: _("transaction id"),
-        RefKind.TERMINAL: _("terminal no."),
-        RefKind.ORDER: _("order no."),
-        RefKind.OTHER: _("other"),
-        SimKind.SIM: _("SIM"),
-        SimKind.ESIM: _("eSIM"),
-    }
-    return labels.get(value, str(value))
+    """The translated, human label of a vocabulary code, looked up in its own vocabulary."""
+    found = LABELS.get(type(value), {}).get(value.value)
+    return _(found) if found else str(value)
 
 
 def choices(enum: type[StrEnum]) -> list[str]:

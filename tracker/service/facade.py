@@ -12,13 +12,14 @@ from tracker.service import schema
 from tracker.service.backups import BackupsPart
 from tracker.service.insights import InsightsPart
 from tracker.service.lines import LinesPart
+from tracker.service.preferences import PreferencesPart
 from tracker.service.receipts import ReceiptsPart
 from tracker.service.topups import TopUpsPart
 from tracker.service.transfers import TransfersPart
 from tracker.storage import db
 
 
-class Tracker(LinesPart, TopUpsPart, ReceiptsPart, TransfersPart, InsightsPart, BackupsPart):
+class Tracker(LinesPart, TopUpsPart, ReceiptsPart, TransfersPart, InsightsPart, BackupsPart, PreferencesPart):
     @classmethod
     def open(cls, settings: Settings, clock: Clock | None = None) -> Tracker:
         """Open the configured database, upgrading it to the current schema first."""

@@ -12,10 +12,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tracker.domain import formatting as fmt
-from tracker.domain.i18n import _
-from tracker.domain.records import CheckOptions, CheckResult
+from tracker.domain.i18n import N_, _
+from tracker.domain.records import CheckOptions, CheckResult, kind_title
 from tracker.domain.vocab import Source
 from tui.core import tracker_of
+from tui.language import Translated
 from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.workers import ReportsWorkerErrors
@@ -23,13 +24,13 @@ from tui.workers import ReportsWorkerErrors
 SHOWN_PER_KIND = 200  # a screenful or ten of each kind; the count above them is exact
 
 
-class ChecksScreen(ReportsWorkerErrors, Screen[None]):
+class ChecksScreen(Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
-        Binding("v", "verify", _("Verify")),
-        Binding("x", "dispute", _("Mark disputed")),
-        Binding("r", "receipt", _("Receipt")),
-        Binding("k", "acknowledge", _("Acknowledge")),
-        Binding("f5", "reload", _("Run again")),
+        Binding("v", "verify", N_("Verify")),
+        Binding("x", "dispute", N_("Mark disputed")),
+        Binding("r", "receipt", N_("Receipt")),
+        Binding("k", "acknowledge", N_("Acknowledge")),
+        Binding("f5", "reload", N_("Run again")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -39,9 +40,11 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
         yield DataTable(id="findings", cursor_type="row")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def refill(self) -> None:
         self.query_one(DataTable).add_columns(_("What"), _("Top-up"), _("When"), _("Line"), _("Amount"))
         self.action_reload()
+
+    on_mount = refill
 
     def action_reload(self) -> None:
         self._load()
@@ -61,7 +64,7 @@ class ChecksScreen(ReportsWorkerErrors, Screen[None]):
             if f.kind != kind:
                 self._more(table, result, kind)
                 kind = f.kind
-                heading = Text(f"{kind.replace('_', ' ')} ({result.counts[kind]})", style="bold")
+                heading = Text(f"{kind_title(kind)} ({result.counts[kind]})", style="bold")
                 table.add_row(heading, "", "", "", "", key=f"head:{kind}")
             key = f"{f.kind}:{f.topup.id}"
             self.findings[key] = f

@@ -18,8 +18,9 @@ from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_of
 from tracker.domain.i18n import _
 from tracker.domain.operators import brand
-from tracker.domain.records import KINDS, CheckOptions, CheckResult, LineRecord
+from tracker.domain.records import KINDS, CheckOptions, CheckResult, LineRecord, kind_title
 from tui.core import tracker_of
+from tui.language import Translated
 from tui.screens.detail import DetailScreen
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
@@ -28,7 +29,7 @@ FINDINGS_SHOWN = 3
 LINES_SHOWN = 12  # a reseller has thousands: the dashboard shows those that need a top-up soonest
 
 
-class DashboardScreen(ReportsWorkerErrors, Screen[None]):
+class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Grid(id="dashboard"):
@@ -47,6 +48,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Fresh figures each time the dashboard is shown (Textual sends this the first time too)."""
+        self._load()
+
+    def refill(self) -> None:
         self._load()
 
     def on_screen_suspend(self) -> None:
@@ -128,7 +132,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         table.clear(columns=True)
         table.add_columns(_("What"), _("Top-up"), _("Detail"))
         for f in findings[:FINDINGS_SHOWN]:
-            table.add_row(f.kind.replace("_", " "), f"#{f.topup.id}", f.message, key=f"{f.kind}:{f.topup.id}")
+            table.add_row(kind_title(f.kind), f"#{f.topup.id}", f.message, key=f"{f.kind}:{f.topup.id}")
         count = (
             _("{n} findings in all: see `topup check`").format(n=result.total)
             if findings

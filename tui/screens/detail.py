@@ -12,18 +12,19 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker.domain import formatting as fmt
 from tracker.domain.detail import detail_rows
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.records import HistoryRecord, ReceiptRecord, TopUpRecord
 from tui.core import tracker_of
+from tui.language import Translated
 from tui.viewer import open_with_system_viewer
 from tui.widgets.receipt_preview import ReceiptPreview
 from tui.workers import ReportsWorkerErrors
 
 
-class DetailScreen(ReportsWorkerErrors, Screen[None]):
+class DetailScreen(Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
-        Binding("escape,backspace", "app.pop_screen", _("Back")),
-        Binding("o", "open_receipt", _("Open receipt")),
+        Binding("escape,backspace", "app.pop_screen", N_("Back")),
+        Binding("o", "open_receipt", N_("Open receipt")),
     ]
 
     def __init__(self, topup_id: int) -> None:
@@ -45,8 +46,10 @@ class DetailScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="detail-note")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def refill(self) -> None:
         self._load()
+
+    on_mount = refill
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:

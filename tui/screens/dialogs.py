@@ -1,4 +1,4 @@
-"""Small modal dialogs that answer through `dismiss()`: confirm, verify, attach a receipt."""
+"""Small modal dialogs that answer through `dismiss()`: confirm, verify, attach a receipt, choose a language."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
 
 from tracker.domain import formatting as fmt
-from tracker.domain.i18n import _
+from tracker.domain.i18n import LANGUAGES, N_, _, language
 from tracker.domain.records import TopUpRecord
 from tracker.domain.vocab import VerifiedBy, label
+from tui.language import Translated
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Translated, ModalScreen[bool]):
     """Yes or no, with the reasons shown: used before saving an unusual amount or a possible double charge."""
 
-    BINDINGS = [Binding("escape", "dismiss(False)", _("Cancel")), Binding("y", "dismiss(True)", _("Yes"))]
+    BINDINGS = [Binding("escape", "dismiss(False)", N_("Cancel")), Binding("y", "dismiss(True)", N_("Yes"))]
 
     def __init__(self, question: str, reasons: list[str]) -> None:
         super().__init__()
@@ -36,10 +38,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class VerifyDialog(ModalScreen[tuple[str, str] | None]):
+class VerifyDialog(Translated, ModalScreen[tuple[str, str] | None]):
     """The "confirm after" step: what was credited, and how you know."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel"))]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
     def __init__(self, record: TopUpRecord) -> None:
         super().__init__()
@@ -78,10 +80,10 @@ class VerifyDialog(ModalScreen[tuple[str, str] | None]):
         self.dismiss((self.query_one("#credited", Input).value, str(self.query_one("#by", Select).value)))
 
 
-class AttachDialog(ModalScreen[str | None]):
+class AttachDialog(Translated, ModalScreen[str | None]):
     """The path of a receipt file to attach."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel"))]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -96,3 +98,20 @@ class AttachDialog(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+
+class LanguageDialog(Translated, ModalScreen[str | None]):
+    """The four languages, each in its own script, so a reader lost in the current one still finds theirs."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog language"):
+            yield Label(_("Language") + " · Language · 语言 · Язык · Тіл", classes="dialog-title")
+            options = [
+                Option(name + ("  ✓" if code == language() else ""), id=code) for code, name in LANGUAGES.items()
+            ]
+            yield OptionList(*options, id="languages")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

@@ -14,38 +14,40 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
+from tracker.domain import guidance
 from tracker.domain.canonical import parse_fields, to_fields
 from tracker.domain.errors import InvalidInputs, LineNotFound
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.records import LineRecord, NewTopUp, TopUpRecord
 from tracker.domain.vocab import Channel, RefKind, Source, Status, label
 from tui.core import tracker_of
+from tui.language import Translated
 from tui.screens.dialogs import ConfirmDialog
 from tui.workers import ReportsWorkerErrors
 
 TEXT_FIELDS = (
-    ("line", _("Line")),
-    ("amount", _("Amount")),
-    ("currency", _("Currency")),
-    ("paid_amount", _("Paid (if different)")),
-    ("paid_currency", _("Paid currency")),
-    ("fee", _("Fee")),
-    ("provider", _("Provider")),
-    ("reference", _("Reference")),
-    ("occurred_at", _("When")),
-    ("package", _("Package")),
-    ("expires_at", _("Expires")),
-    ("note", _("Note")),
+    ("line", N_("Line")),
+    ("amount", N_("Amount")),
+    ("currency", N_("Currency")),
+    ("paid_amount", N_("Paid (if different)")),
+    ("paid_currency", N_("Paid currency")),
+    ("fee", N_("Fee")),
+    ("provider", N_("Provider")),
+    ("reference", N_("Reference")),
+    ("occurred_at", N_("When")),
+    ("package", N_("Package")),
+    ("expires_at", N_("Expires")),
+    ("note", N_("Note")),
 )
 CHOICES = (
-    ("channel", _("Channel"), Channel),
-    ("status", _("Status"), Status),
-    ("reference_kind", _("Reference kind"), RefKind),
+    ("channel", N_("Channel"), Channel),
+    ("status", N_("Status"), Status),
+    ("reference_kind", N_("Reference kind"), RefKind),
 )
 
 
-class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel")), Binding("ctrl+s", "save", _("Save"))]
+class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel")), Binding("ctrl+s", "save", N_("Save"))]
 
     def __init__(self, record: TopUpRecord | None) -> None:
         super().__init__()
@@ -58,11 +60,11 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
             yield Label(title, classes="dialog-title")
             with Grid(classes="fields"):
                 for name, caption in TEXT_FIELDS:
-                    yield Label(caption)
+                    yield Label(_(caption))
                     yield Input(id=name, classes="field", compact=True)
                     yield Static("", id=f"{name}-hint", classes="hint")
                 for name, caption, vocab in CHOICES:
-                    yield Label(caption)
+                    yield Label(_(caption))
                     yield Select(
                         [(label(v), v.value) for v in vocab],
                         compact=True,
@@ -71,11 +73,12 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
                         value=Channel.BANK_APP.value if name == "channel" else Select.NULL,
                     )
                     yield Static("", id=f"{name}-hint", classes="hint")
+            yield Static(self._advice(Channel.BANK_APP.value), id="channel-advice", classes="advice")
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
 
-    def on_mount(self) -> None:
+    def refill(self) -> None:
         zone = tracker_of(self).zone
         if self.record is not None:
             self._fill(to_fields(self.record, zone))
@@ -83,6 +86,8 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
             self.query_one("#occurred_at", Input).value = fmt.when(tracker_of(self).now(), zone)
         self.query_one("#line", Input).focus()
         self._load_suggestions()
+
+    on_mount = refill
 
     def _fill(self, fields: dict[str, str]) -> None:
         for name, _caption in TEXT_FIELDS:
@@ -115,8 +120,18 @@ class TopUpForm(ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
     def on_input_changed(self) -> None:
         self._validate(self.values())
 
-    def on_select_changed(self) -> None:
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "channel":
+            self.query_one("#channel-advice", Static).update(self._advice(event.value))
         self._validate(self.values())
+
+    @staticmethod
+    def _advice(value: object) -> str:
+        """What to check and keep for the channel being entered (the guide's one-line hint for it)."""
+        try:
+            return guidance.hint(Channel(str(value)))
+        except ValueError:
+            return ""
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-validate")
     def _validate(self, values: dict[str, str]) -> None:

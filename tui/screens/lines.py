@@ -12,19 +12,20 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from tracker.domain import formatting as fmt
 from tracker.domain.detail import line_cells
 from tracker.domain.errors import InvalidInput
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.operators import OPERATORS
 from tracker.domain.phones import parse_phone
 from tracker.domain.records import LineRecord
 from tracker.domain.vocab import SimKind, label
 from tui.core import tracker_of
+from tui.language import Translated
 from tui.workers import ReportsWorkerErrors
 
 
-class LineForm(ReportsWorkerErrors, ModalScreen[dict[str, str] | None]):
+class LineForm(Translated, ReportsWorkerErrors, ModalScreen[dict[str, str] | None]):
     """Number, label, operator, kind, currency; answers with the fields to save."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", _("Cancel")), Binding("ctrl+s", "save", _("Save"))]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel")), Binding("ctrl+s", "save", N_("Save"))]
 
     def __init__(self, line: LineRecord | None) -> None:
         super().__init__()
@@ -89,11 +90,11 @@ class LineForm(ReportsWorkerErrors, ModalScreen[dict[str, str] | None]):
         self.dismiss(fields)
 
 
-class LinesScreen(ReportsWorkerErrors, Screen[None]):
+class LinesScreen(Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
-        Binding("a", "add", _("Add line")),
-        Binding("e", "edit", _("Edit line")),
-        Binding("x", "archive", _("Archive / unarchive")),
+        Binding("a", "add", N_("Add line")),
+        Binding("e", "edit", N_("Edit line")),
+        Binding("x", "archive", N_("Archive / unarchive")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -101,11 +102,13 @@ class LinesScreen(ReportsWorkerErrors, Screen[None]):
         yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    def on_mount(self) -> None:
+    def refill(self) -> None:
         self.query_one(DataTable).add_columns(
             _("Number"), _("Label"), _("Operator"), _("Kind"), _("Currency"), _("Top-ups"), _("Last top-up"), ""
         )
         self._load()
+
+    on_mount = refill
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,18 +16,19 @@ from textual.worker import get_current_worker
 
 from tracker.domain.clock import month_of, parse_month
 from tracker.domain.errors import TrackerError
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tui.core import tracker_of
+from tui.language import Translated
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
 
-class ReportsScreen(ReportsWorkerErrors, Screen[None]):
+class ReportsScreen(Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
-        Binding("escape", "stop", _("Stop")),
-        Binding("m", "export('markdown')", _("Save markdown")),
-        Binding("c", "export('csv')", _("Save CSV")),
-        Binding("j", "export('json')", _("Save JSON")),
+        Binding("escape", "stop", N_("Stop")),
+        Binding("m", "export('markdown')", N_("Save markdown")),
+        Binding("c", "export('csv')", N_("Save CSV")),
+        Binding("j", "export('json')", N_("Save JSON")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -41,13 +43,19 @@ class ReportsScreen(ReportsWorkerErrors, Screen[None]):
             yield SpendChart(id="report-chart")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def refill(self) -> None:
         month = month_of(tracker_of(self).now(), tracker_of(self).zone)
         for widget_id in ("#first", "#last"):
             self.query_one(widget_id, Input).value = month.strftime("%Y-%m")
         self.report = None
         self._run()
         self.query_one("#report").focus()  # so m, c and j reach the screen, not the range inputs
+
+    on_mount = refill
+
+    def restore(self, kept: dict[str, Any]) -> None:
+        super().restore(kept)
+        self._run()  # the range the user had, not this month's
 
     def on_input_submitted(self) -> None:
         self._run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,10 +15,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, parse_month
 from tracker.domain.errors import TrackerError
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.records import TopUpFilter, TopUpRecord
 from tracker.domain.vocab import Channel, SortKey, Source, Status
 from tui.core import tracker_of
+from tui.language import Translated
 from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
 from tui.screens.form import TopUpForm
@@ -27,25 +29,25 @@ from tui.workers import ReportsWorkerErrors
 
 # How the summary line names each order: [ascending, descending].
 ORDERS = {
-    SortKey.WHEN: (_("oldest first"), _("newest first")),
-    SortKey.LINE: (_("lines A to Z, each newest first"), _("lines Z to A, each newest first")),
-    SortKey.AMOUNT: (_("smallest amount first, then oldest"), _("largest amount first, then newest")),
-    SortKey.STATUS: (_("status A to Z, then oldest"), _("status Z to A, then newest")),
+    SortKey.WHEN: (N_("oldest first"), N_("newest first")),
+    SortKey.LINE: (N_("lines A to Z, each newest first"), N_("lines Z to A, each newest first")),
+    SortKey.AMOUNT: (N_("smallest amount first, then oldest"), N_("largest amount first, then newest")),
+    SortKey.STATUS: (N_("status A to Z, then oldest"), N_("status Z to A, then newest")),
 }
 DEBOUNCE = 0.1  # seconds after the last key: a query when typing pauses, not one per key
 
 
-class TopUpsScreen(ReportsWorkerErrors, Screen[None]):
+class TopUpsScreen(Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
-        Binding("a", "add", _("Add")),
-        Binding("e", "edit", _("Edit")),
-        Binding("d", "delete", _("Delete")),
-        Binding("u", "undo", _("Undo")),
-        Binding("v", "verify", _("Verify")),
-        Binding("r", "receipt", _("Receipt")),
-        Binding("slash", "search", _("Search")),
-        Binding("s", "sort", _("Sort")),
-        Binding("S", "reverse", _("Reverse")),
+        Binding("a", "add", N_("Add")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("d", "delete", N_("Delete")),
+        Binding("u", "undo", N_("Undo")),
+        Binding("v", "verify", N_("Verify")),
+        Binding("r", "receipt", N_("Receipt")),
+        Binding("slash", "search", N_("Search")),
+        Binding("s", "sort", N_("Sort")),
+        Binding("S", "reverse", N_("Reverse")),
     ]
 
     def __init__(self) -> None:
@@ -60,9 +62,24 @@ class TopUpsScreen(ReportsWorkerErrors, Screen[None]):
         yield Static("", id="summary")
         yield Footer(compact=True, show_command_palette=False)  # eleven keys: so the sort keys fit at 80 columns
 
-    def on_mount(self) -> None:
+    def refill(self) -> None:
         self.table.focus()
         self.table.reload()
+
+    on_mount = refill
+
+    def keep(self) -> dict[str, Any]:
+        return {**super().keep(), "order": self.table.order}
+
+    def restore(self, kept: dict[str, Any]) -> None:
+        super().restore(kept)
+        self.table.reload(self._filters_or_none(), order=kept["order"])
+
+    def _filters_or_none(self) -> TopUpFilter | None:
+        try:
+            return self._filters(self.query_one(FilterBar).values())
+        except TrackerError:
+            return None
 
     @property
     def table(self) -> TopUpTable:
@@ -96,7 +113,7 @@ class TopUpsScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_top_up_table_loaded(self, event: TopUpTable.Loaded) -> None:
         more = _(", more below") if event.more else ""
-        order = ORDERS[self.table.order.key][self.table.order.descending]
+        order = _(ORDERS[self.table.order.key][self.table.order.descending])
         text = _("{n} top-ups shown{more}; {order}")
         self.query_one("#summary", Static).update(text.format(n=event.count, more=more, order=order))
 

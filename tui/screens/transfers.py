@@ -28,10 +28,11 @@ from textual.worker import get_current_worker
 
 from tracker.domain.clock import month_bounds, parse_month
 from tracker.domain.errors import Cancelled
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.records import ImportOptions, ImportReport, TopUpFilter
 from tracker.domain.vocab import Source
 from tui.core import tracker_of
+from tui.language import Translated
 from tui.workers import ReportsWorkerErrors
 
 
@@ -46,13 +47,13 @@ ROW_WIDTH = 6  # row numbers of a file of up to 999 999 rows
 REASON_WIDTH = 60
 
 
-class ImportScreen(ReportsWorkerErrors, Screen[None]):
+class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
-        Binding("p", "preview", _("Preview")),
-        Binding("i", "import", _("Import")),
-        Binding("space", "toggle_row", _("Import/skip duplicate")),
-        Binding("escape", "cancel", _("Cancel")),
-        Binding("z", "undo_batch", _("Undo batch")),
+        Binding("p", "preview", N_("Preview")),
+        Binding("i", "import", N_("Import")),
+        Binding("space", "toggle_row", N_("Import/skip duplicate")),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("z", "undo_batch", N_("Undo batch")),
     ]
 
     def __init__(self, start: Path | None = None) -> None:
@@ -81,7 +82,7 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
         yield DataTable(id="batches", cursor_type="row")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def refill(self) -> None:
         # Fixed widths: columns that do not jump when the preview's rows arrive, the same at every preview (the
         # table scrolls sideways for a longer value or reason; the detail is in the rejects file).
         refused = self.query_one("#refused", DataTable)
@@ -93,6 +94,8 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#batches", DataTable).add_columns(_("Batch"), _("File"), _("New"), _("Present"), "")
         self._load_batches()
         self._load_profiles()
+
+    on_mount = refill
 
     @work(thread=True, exit_on_error=False, group="profiles")
     def _load_profiles(self) -> None:
@@ -214,8 +217,8 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(self._load_batches)
 
 
-class ExportScreen(ReportsWorkerErrors, Screen[None]):
-    BINDINGS = [Binding("ctrl+s", "export", _("Export")), Binding("escape", "stop", _("Stop"))]
+class ExportScreen(Translated, ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [Binding("ctrl+s", "export", N_("Export")), Binding("escape", "stop", N_("Stop"))]
 
     def compose(self) -> ComposeResult:
         yield Header()

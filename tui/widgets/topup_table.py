@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
-from tracker.domain.i18n import _
+from tracker.domain.i18n import N_, _
 from tracker.domain.operators import brand
 from tracker.domain.records import Page, TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import SortKey
@@ -26,9 +26,9 @@ PAGE = 100
 PREFETCH = 20  # rows before the end at which the next page is asked for
 # Most important first: at 80 columns when, line, amounts, status and proof are all in view.
 COLUMNS = ("when", "line", "asked", "credited", "status", "proof", "channel", "provider", "ref", "operator", "paid")
-TITLES = {"when": _("When"), "line": _("Line"), "asked": _("Asked"), "credited": _("Credited"),
-          "status": _("Status"), "proof": _("Proof"), "channel": _("Channel"), "provider": _("Provider"),
-          "ref": _("Reference"), "operator": _("Operator"), "paid": _("Paid")}  # fmt: skip
+TITLES = {"when": N_("When"), "line": N_("Line"), "asked": N_("Asked"), "credited": N_("Credited"),
+          "status": N_("Status"), "proof": N_("Proof"), "channel": N_("Channel"), "provider": N_("Provider"),
+          "ref": N_("Reference"), "operator": N_("Operator"), "paid": N_("Paid")}  # fmt: skip
 # The columns a click on the header (or `s`) sorts by, each walking an index of its own.
 SORTABLE = {"when": SortKey.WHEN, "line": SortKey.LINE, "asked": SortKey.AMOUNT, "status": SortKey.STATUS}
 # Theme variables, so statuses follow the light and dark themes.
@@ -68,7 +68,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
         arrow = " ▼" if self.order.descending else " ▲"
         for key in COLUMNS:
             sorted_here = SORTABLE.get(key) is self.order.key
-            self.add_column(TITLES[key] + (arrow if sorted_here else ""), key=key)
+            self.add_column(_(TITLES[key]) + (arrow if sorted_here else ""), key=key)
 
     def reload(self, filters: TopUpFilter | None = None, order: TopUpSort | None = None) -> None:
         """Start again from the first top-up in the order (after a filter or order change, or a save)."""
@@ -107,7 +107,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
         if not self.order_by(str(event.column_key.value)):
-            names = ", ".join(TITLES[key] for key in SORTABLE)
+            names = ", ".join(_(TITLES[key]) for key in SORTABLE)
             self.notify(_("This column cannot be sorted by; these can: {names}.").format(names=names))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="topup-pages")

@@ -3,7 +3,7 @@
 One module per subject; import them from here.
 """
 
-from tracker.domain.records.findings import KINDS, CheckOptions, CheckResult, Finding, Ref
+from tracker.domain.records.findings import KINDS, CheckOptions, CheckResult, Finding, Ref, kind_title
 from tracker.domain.records.imports import DuplicateRow, ImportOptions, ImportReport, RefusedRow
 from tracker.domain.records.reports import DIMENSIONS, Breakdown, MonthReport, RateUsed, Report
 from tracker.domain.records.topups import (
@@ -20,7 +20,29 @@ from tracker.domain.records.topups import (
 )
 
 __all__ = [
-    "DIMENSIONS", "KINDS", "BatchRecord", "Breakdown", "CheckOptions", "CheckResult", "DuplicateRow", "Finding",
-    "HistoryRecord", "ImportOptions", "ImportReport", "LineRecord", "MonthReport", "NewTopUp", "Page", "RateUsed",
-    "ReceiptRecord", "Ref", "RefusedRow", "Report", "TopUpFilter", "TopUpRecord", "TopUpSort", "VerifyResult",
+    "DIMENSIONS",
+    "KINDS",
+    "BatchRecord",
+    "Breakdown",
+    "CheckOptions",
+    "CheckResult",
+    "DuplicateRow",
+    "Finding",
+    "HistoryRecord",
+    "ImportOptions",
+    "ImportReport",
+    "LineRecord",
+    "MonthReport",
+    "NewTopUp",
+    "Page",
+    "RateUsed",
+    "ReceiptRecord",
+    "Ref",
+    "RefusedRow",
+    "Report",
+    "TopUpFilter",
+    "TopUpRecord",
+    "TopUpSort",
+    "VerifyResult",
+    "kind_title",
 ]  # fmt: skip

@@ -137,7 +137,7 @@ def _pivot(report: Report, by: str) -> tuple[list[str], list[list[str]]]:
     """Months by the breakdown's biggest keys, spent in the main currency (the rest is in the JSON)."""
     main, _points = chart(report)
     keys = [e.key for e in report.total.breakdowns.get(by, []) if main in e.spent][:PIVOT_KEYS]
-    headers = [f"{_('Month')} ({main})", *keys]
+    headers = [_("Month") + f" ({main})", *keys]
     rows = []
     for m in [*report.months, report.total]:
         spent = {e.key: e.spent.get(main) for e in m.breakdowns.get(by, [])}
