@@ -112,3 +112,34 @@ def test_the_catalog_test_sees_strings_of_every_kind(pot) -> None:
     assert "Usage:" in ids  # click's own word
     assert any(i.startswith("Database URL") for i in ids)  # an option's help
     assert len(ids) > 600
+
+
+def _gettext_calls(tree: ast.AST) -> list[ast.Call]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") in ("_", "ngettext")]
+
+
+def test_no_translation_hides_inside_an_f_string() -> None:
+    """The extractor does not look inside f-strings: `f"{_('Keys')}"` would never reach a catalog and would stay
+    English in every language (the help screen's headings did)."""
+    hidden = []
+    for path in [*(ROOT / "tracker").rglob("*.py"), *(ROOT / "tui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                literal = [c for c in _gettext_calls(node) if c.args and isinstance(c.args[0], ast.Constant)]
+                hidden += [f"{path.relative_to(ROOT)}:{call.lineno}" for call in literal]
+    assert hidden == []
+
+
+def test_nothing_the_app_shows_is_translated_at_import_time() -> None:
+    """The app changes language while it runs, so a string translated when its module was imported would stay in
+    the first language: module and class level strings are marked with N_ and translated where they are shown.
+    (The CLI runs once in one language, chosen before its commands are imported.)"""
+    early = []
+    for path in [*(ROOT / "tracker").rglob("*.py"), *(ROOT / "tui").rglob("*.py")]:
+        if "cli" in path.relative_to(ROOT).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                  for n in ast.walk(f)}  # fmt: skip
+        early += [f"{path.relative_to(ROOT)}:{call.lineno}" for call in _gettext_calls(tree) if id(call) not in inside]
+    assert early == []

@@ -119,3 +119,56 @@ def test_plurals_follow_each_languages_rules() -> None:
     forms = {n: ngettext("{n} top-up", "{n} top-ups", n).format(n=n) for n in (1, 3, 5, 21)}
     assert len(set(f.split(" ", 1)[1] for f in forms.values())) == 3  # одна, несколько, много
     assert forms[1].split(" ", 1)[1] == forms[21].split(" ", 1)[1]
+
+
+def test_each_vocabulary_has_its_own_labels() -> None:
+    """A terminal top-up reads "terminal or shop", its reference "terminal no.", a receipt check "receipt": the
+    codes are the same words, the labels are not."""
+    from tracker.domain.vocab import Channel, RefKind, VerifiedBy, label
+
+    assert (label(Channel.TERMINAL), label(RefKind.TERMINAL)) == ("terminal or shop", "terminal no.")
+    assert (label(VerifiedBy.RECEIPT), label(RefKind.RECEIPT)) == ("receipt", "receipt no.")
+    set_language("zh_CN")
+    assert label(Channel.TERMINAL) != label(RefKind.TERMINAL)
+    shown = run("add", "--line", "87011234567", "--amount", "500", "--channel", "terminal", "--ref", "1029",
+                "--ref-kind", "terminal", "--at", "2026-11-20 10:00", "-y")  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    detail = run("show", "1").output
+    assert "Channel" not in detail  # Chinese, as set above
+    set_language("en")
+    detail = run("show", "1").output
+    assert "terminal or shop" in detail and "1029  terminal no." in detail, detail
+
+
+def test_the_guide_speaks_each_language() -> None:
+    english = run("guide", "terminal")
+    assert english.exit_code == 0 and "no change" in english.output and "Kassa24" in english.output
+    chinese = run("--lang", "zh_CN", "guide", "terminal")
+    assert chinese.exit_code == 0 and "Kassa24" in chinese.output and "no change" not in chinese.output
+    assert "topup 遵循的建议" in chinese.output
+    unknown = run("guide", "pigeon")
+    assert unknown.exit_code == 2 and "pigeon" in unknown.output
+
+
+def test_percentages_in_reports_are_written_as_their_readers_do() -> None:
+    from decimal import Decimal
+
+    from tracker.domain.formatting import percent
+
+    assert percent(Decimal("-0.857"), signed=True) == "-85.7%"
+    set_language("ru")
+    assert percent(Decimal("-0.857"), signed=True) == "-85,7\u00a0%"
+    assert percent(Decimal("0.5"), digits=0) == "50\u00a0%"
+
+
+def test_a_language_chosen_in_the_app_is_written_to_config_toml_keeping_the_rest(tmp_path: Path) -> None:
+    from tracker.domain.settings import load_settings
+    from tracker.storage.config import write_setting
+
+    config = tmp_path / "config.toml"
+    config.write_text('# my settings\nzone = "Asia/Almaty"  # home\nlocale = "en"\n', encoding="utf-8")
+    write_setting(config, "locale", "kk")
+    assert config.read_text(encoding="utf-8") == '# my settings\nzone = "Asia/Almaty"  # home\nlocale = "kk"\n'
+    assert config.stat().st_mode & 0o777 == 0o600
+    assert load_settings(home=tmp_path).locale == "kk"
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]  # no temporary file left beside it

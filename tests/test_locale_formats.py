@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.domain import formatting as fmt
-from tracker.domain.clock import zone
+from tracker.domain.clock import parse_instant, zone
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import set_language
 from tracker.domain.money import parse_amount
@@ -69,3 +69,29 @@ def test_what_could_mean_two_things_is_still_refused_in_the_readers_language() -
     with pytest.raises(InvalidInput) as wrong_currency:
         parse_amount("2000元", "KZT")
     assert "CNY" in str(wrong_currency.value)
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["en", "ru", "kk", "zh_CN"]),
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2199, 12, 31)).map(
+        lambda d: d.replace(second=0, microsecond=0, tzinfo=UTC)
+    ),
+)
+def test_a_time_shown_in_any_language_reads_back_as_the_same_instant(code: str, instant: datetime) -> None:
+    """The form fills "when" with the time as shown (2026年11月24日 14:05 in Chinese); saving it must read it back."""
+    set_language(code)
+    shown = fmt.when(instant, ALMATY)
+    local = instant.astimezone(ALMATY).replace(tzinfo=None)
+    if local.replace(tzinfo=ALMATY, fold=0).utcoffset() != local.replace(tzinfo=ALMATY, fold=1).utcoffset():
+        with pytest.raises(InvalidInput):  # an hour a clock change repeated: not guessed
+            parse_instant(shown, ALMATY, allow_future=True)
+        return
+    assert parse_instant(shown, ALMATY, allow_future=True) == instant, shown
+
+
+@pytest.mark.parametrize(
+    "typed", ["2026年11月24日 14:05", "2026年11月24日14:05", "2026年11月24日 14：05", "24.11.2026 14:05"]
+)
+def test_a_chinese_date_is_read_as_typed_or_pasted(typed: str) -> None:
+    assert parse_instant(typed, ALMATY) == datetime(2026, 11, 24, 9, 5, tzinfo=UTC)

@@ -17,6 +17,7 @@ from textual.widgets import Input
 
 from tests.helpers import BEELINE, add, write_file
 from tests.tui.waiting import tables_measured, workers_done
+from tracker.domain.i18n import set_language
 from tracker.service import Tracker
 from tui.app import TopUpApp
 from tui.screens.transfers import ImportScreen
@@ -115,3 +116,39 @@ def test_report_of_the_month(snap_compare, app: TopUpApp) -> None:
         await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=report)
+
+
+# The same screens in Chinese and Kazakh at 80×24: wide characters counted as two cells, nothing cut in the middle
+# of a character, the refusal said in the reader's language.
+@pytest.mark.parametrize("code", ["zh_CN", "kk"])
+def test_dashboard_in_another_language(snap_compare, app: TopUpApp, code: str) -> None:
+    set_language(code)
+    assert snap_compare(app, terminal_size=SIZE, run_before=still)
+
+
+@pytest.mark.parametrize("code", ["zh_CN", "kk"])
+def test_form_refusing_an_amount_in_another_language(snap_compare, app: TopUpApp, code: str) -> None:
+    set_language(code)
+
+    async def refused(pilot) -> None:
+        await pilot.press("2")
+        await still(pilot)
+        await pilot.press("a")
+        await still(pilot)
+        pilot.app.screen.query_one("#line", Input).value = "87011234567"
+        pilot.app.screen.query_one("#amount", Input).value = "-500"
+        await still(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=refused)
+
+
+@pytest.mark.parametrize("code", ["zh_CN", "kk"])
+def test_help_screen_in_another_language(snap_compare, app: TopUpApp, code: str) -> None:
+    set_language(code)
+
+    async def help_screen(pilot) -> None:
+        await still(pilot)
+        await pilot.press("question_mark")
+        await still(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=help_screen)

@@ -35,6 +35,8 @@ DAY_FIRST_FORMATS = (
     "%d.%m.%y %H:%M",
     "%d.%m.%y",
 )
+# The Chinese form topup shows dates in (2026年11月24日 14:05), read back as typed or pasted.
+CHINESE_FORMATS = ("%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 ACCEPTED = N_("2026-11-24T14:05, 2026-11-24 14:05+05:00, 24.11.2026 14:05 or 24.11.26")
@@ -120,7 +122,10 @@ def _parse_shape(raw: str, tz: ZoneInfo, field: str) -> tuple[datetime, bool]:
         except (ValueError, OverflowError):
             raise field_error(field, raw, _("not a real date and time"), _(ACCEPTED)) from None
         return value, len(raw) > 10
-    for fmt in DAY_FIRST_FORMATS:
+    formats = DAY_FIRST_FORMATS
+    if "年" in raw:  # a time right after 日, or with a full-width colon, is how it is often typed
+        raw, formats = re.sub(r"日\s*", "日 ", raw.replace("：", ":")).strip(), CHINESE_FORMATS
+    for fmt in formats:
         try:
             return datetime.strptime(raw, fmt), "%H" in fmt
         except ValueError:

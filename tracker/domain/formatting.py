@@ -6,7 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_currency, format_decimal, get_currency_symbol
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
 from tracker.domain.i18n import language
 from tracker.domain.money import precision
@@ -75,6 +76,23 @@ def when_long(instant: datetime | None, zone: ZoneInfo) -> str:
     local = instant.astimezone(zone)
     offset = local.strftime("%z")
     return f"{when(instant, zone)} {offset[:3]}:{offset[3:]}"
+
+
+def percent(share: Decimal | None, *, signed: bool = False, digits: int = 1) -> str:
+    """A share (0.857) as its reader writes a percentage: `85.7%`, `85,7 %` in Russian and Kazakh; `+`/`-` when
+    `signed` (a change against last month)."""
+    if share is None:
+        return ""
+    code = LOCALES.get(language(), "en")
+    pattern = (
+        Locale.parse(code)
+        .percent_formats[None]
+        .pattern.split(";")[0]
+        .replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""))
+    )
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return format_percent(share, format=pattern, locale=code)
 
 
 def phone(e164: str) -> str:

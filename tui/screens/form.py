@@ -44,6 +44,8 @@ CHOICES = (
     ("status", N_("Status"), Status),
     ("reference_kind", N_("Reference kind"), RefKind),
 )
+# What an unchosen choice means (Textual would say "Select", in English).
+BLANK = {"status": N_("pending (the default)"), "reference_kind": N_("not said")}
 
 
 class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
@@ -70,6 +72,7 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
                         compact=True,
                         id=name,
                         allow_blank=name != "channel",
+                        prompt=_(BLANK.get(name, "")) or "",
                         value=Channel.BANK_APP.value if name == "channel" else Select.NULL,
                     )
                     yield Static("", id=f"{name}-hint", classes="hint")

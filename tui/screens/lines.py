@@ -49,6 +49,7 @@ class LineForm(Translated, ReportsWorkerErrors, ModalScreen[dict[str, str] | Non
                     [(op.brand, op.code) for op in OPERATORS],
                     id="operator",
                     compact=True,
+                    prompt=_("from the number"),
                     value=line.operator if line and line.operator else Select.NULL,
                 )
                 yield Label(_("Kind"))

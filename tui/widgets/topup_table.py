@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
@@ -18,7 +18,7 @@ from tracker.domain import formatting as fmt
 from tracker.domain.i18n import N_, _
 from tracker.domain.operators import brand
 from tracker.domain.records import Page, TopUpFilter, TopUpRecord, TopUpSort
-from tracker.domain.vocab import SortKey
+from tracker.domain.vocab import SortKey, label
 from tui.core import tracker_of
 from tui.workers import ReportsWorkerErrors
 
@@ -63,6 +63,16 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
 
     def on_mount(self) -> None:
         self._add_columns()
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        """Textual's DataTable measures new rows when idle but keeps the lines it drew before at the old column
+        widths, so a live terminal showed every cell cut to its header's width ("2026-1", "pendin") until the
+        cursor moved. Drawing again after a measurement fixes that (`_update_count` is part of its line cache key)."""
+        measured = self._require_update_dimensions or bool(self._updated_cells)
+        await super()._on_idle(event)
+        if measured:
+            self._update_count += 1
+            self.refresh()
 
     def _add_columns(self) -> None:
         arrow = " ▼" if self.order.descending else " ▲"
@@ -142,13 +152,13 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
     def cells(self, t: TopUpRecord) -> tuple[str | Text, ...]:
         zone = tracker_of(self).zone
         colours = self.app.get_css_variables()
-        status = Text(t.status.value, style=colours.get(STATUS_STYLES[t.status.value], ""))
+        status = Text(label(t.status), style=colours.get(STATUS_STYLES[t.status.value], ""))
         proof = "📎" if t.receipts else "#" if t.reference else "–"
         cells = {
             "when": fmt.when(t.occurred_at, zone), "line": t.line_label or fmt.phone(t.line),
             "operator": brand(t.operator), "asked": fmt.money(t.amount, t.currency),
             "paid": fmt.money(t.paid, t.paid_currency), "credited": fmt.money(t.credited, t.currency),
-            "channel": t.channel.value, "provider": t.provider or "", "ref": t.reference or "", "status": status,
+            "channel": label(t.channel), "provider": t.provider or "", "ref": t.reference or "", "status": status,
             "proof": proof,
         }  # fmt: skip
         return tuple(cells[key] for key in COLUMNS)

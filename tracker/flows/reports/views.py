@@ -42,11 +42,11 @@ def month_name(month: date) -> str:
 
 
 def _pct(value: Decimal | None) -> str:
-    return "" if value is None else f"{value * 100:+.1f}%"
+    return fmt.percent(value, signed=True)
 
 
 def _share(value: Decimal | None) -> str:
-    return "" if value is None else f"{value * 100:.0f}%"
+    return fmt.percent(value, digits=0)
 
 
 def _amounts(values: dict[str, Decimal]) -> str:
