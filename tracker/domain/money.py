@@ -125,6 +125,14 @@ def parse_currency(text: str, field: str = "currency") -> str:
     return code
 
 
+def implied_currency(text: str) -> str | None:
+    """The one currency that signs and codes in `text` name (`2 000 ₸`, `70 CNY`, `2000元`), or None for none or
+    several."""
+    found = {implied for marker, implied in _MARKERS.items() if implied and marker in text.lower()}
+    found |= {m.upper() for m in _CODE_RE.findall(text) if _known_currency(m.upper())}
+    return found.pop() if len(found) == 1 else None
+
+
 def _strip_markers(text: str, field: str, currency: str | None) -> str:
     """Remove currency signs and codes, refusing one that names another currency than expected."""
     found: set[str] = set()

@@ -6,6 +6,7 @@ brands and the prefix table live here. The prefix is only a suggestion: numbers 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tracker.domain.errors import field_error
@@ -37,6 +38,22 @@ PREFIXES: dict[str, str] = {
     "707": "tele2", "747": "tele2",
     "700": "altel", "708": "altel",
 }  # fmt: skip
+
+
+# How receipts and statements name each brand, matched as whole words in any letter case (so "activ" is not found
+# in "KINOPARK INTERACTIVE"); the first brand named in the text wins.
+NAMES: tuple[tuple[str, str], ...] = (
+    ("izi", "izi"), ("activ", "activ"), ("altel", "altel"), ("алтел", "altel"), ("tele2", "tele2"),
+    ("теле2", "tele2"), ("beeline", "beeline"), ("билайн", "beeline"), ("kcell", "kcell"), ("кселл", "kcell"),
+)  # fmt: skip
+_NAME_RE = re.compile(r"(?<![\w])(" + "|".join(name for name, _code in NAMES) + r")(?![\w])", re.IGNORECASE)
+_BY_NAME = dict(NAMES)
+
+
+def find_operator(text: str) -> str | None:
+    """The operator a text names first, as a whole word (`Оплата Kcell`, `TELE2 KAZAKHSTAN`), or None."""
+    match = _NAME_RE.search(text)
+    return _BY_NAME[match.group(1).lower()] if match else None
 
 
 def suggest(e164: str) -> str | None:
