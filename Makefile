@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/topup demo
 
-## Install everything (PostgreSQL's server package too, when root) and run the whole test suite.
+## Install everything (PostgreSQL's server and Tesseract OCR too, when root) and run the whole test suite.
 test: $(STAMP) postgres
 	@bash .ci/ensure-sqlite3
+	@bash .ci/ensure-ocr
 	$(BIN)/pytest
 
 postgres:

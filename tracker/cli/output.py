@@ -91,8 +91,8 @@ def _topup_cells(t: TopUpRecord, zone: ZoneInfo) -> dict[str, str]:
 
 
 def proof_mark(t: TopUpRecord) -> str:
-    """R: a receipt file is kept; #: only a reference; -: no proof at all."""
-    return "R" if t.receipts else "#" if t.reference else "-"
+    """C: a receipt was read and agrees (confirmed); R: a receipt file is kept; #: only a reference; -: none."""
+    return "C" if t.confirmed else "R" if t.receipts else "#" if t.reference else "-"
 
 
 def write_csv(records: Sequence[TopUpRecord], zone: ZoneInfo) -> None:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.domain import formatting as fmt
-from tracker.domain.i18n import _, ngettext
+from tracker.domain.clock import iso_local
+from tracker.domain.i18n import N_, _, ngettext
+from tracker.domain.operators import brand
+from tracker.domain.records.readings import SOURCE_NAMES, ReceiptReading
 from tracker.domain.text import printable
 from tracker.domain.vocab import Source
 
@@ -77,3 +84,66 @@ def list_receipts(app: AppContext, topup_id: str) -> None:
             str(app.tracker.receipt_path(r.sha256)),
         )
     app.console.print(table)
+
+
+@receipts.command("read")
+@click.argument("target", metavar="FILE_OR_RECEIPT")
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help=N_("table for people; json with the field names and each field's source."))  # fmt: skip
+@pass_app
+def read_receipt(app: AppContext, target: str, output: str) -> None:
+    """Print what a receipt says (amount, time, reference, number, operator, fee), read from its QR code, its PDF
+    text or OCR of the photo, with the source of each field; nothing is stored.
+
+    FILE_OR_RECEIPT is a file, or a stored receipt's SHA-256 (its first eight characters or more, as
+    `topup receipts list` shows it).
+
+    \b
+    Examples:
+      topup receipts read ~/Downloads/kassa24-slip.jpg
+      topup receipts read kaspi-receipt.pdf --format json
+    """
+    reading = app.tracker.read_receipt(target)
+    zone = app.settings.zone
+    if output == "json":
+        data = reading.to_json()
+        data["occurred_at"] = iso_local(reading.occurred_at, zone) or None
+        data.pop("phone_pattern")
+        data["text"] = reading.text
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_reading(app, target, reading)
+
+
+def _print_reading(app: AppContext, target: str, reading: ReceiptReading) -> None:
+    zone = app.settings.zone
+    shown = reading_lines(reading, zone)
+    if not shown:
+        click.echo(_("Nothing topup knows was found in {target}.").format(target=target))
+    else:
+        click.echo(_("Read from {target}:").format(target=target))
+        rows = [(caption, printable(value), source) for caption, value, source in shown.values()]
+        widths = [max(cell_len(row[i]) for row in rows) for i in (0, 1)]
+        for caption, value, source in rows:  # padded by cells: a Chinese caption is two cells a character
+            pad = [" " * (w - cell_len(t)) for w, t in zip(widths, (caption, value), strict=True)]
+            click.echo(f"  {caption}{pad[0]}  {value}{pad[1]}  {source}")
+    for note in reading.notes:
+        click.echo(_("note: {note}").format(note=note), err=True)
+
+
+def reading_lines(reading: ReceiptReading, zone: ZoneInfo) -> dict[str, tuple[str, str, str]]:
+    """Each field read: (caption, value as shown, source), in the reader's language."""
+    fee_currency = reading.currency or "KZT"
+    values = {
+        "amount": (_("amount"), fmt.money(reading.amount, reading.currency or "KZT")),
+        "occurred_at": (_("time"), fmt.when(reading.occurred_at, zone) if reading.has_time
+                        else fmt.day(reading.occurred_at, zone)),
+        "reference": (_("reference"), reading.reference or ""),
+        "phone_masked": (_("number"), reading.phone_masked or ""),
+        "operator": (_("operator"), brand(reading.operator) if reading.operator else ""),
+        "provider": (_("provider"), reading.provider or ""),
+        "fee": (_("fee"), fmt.money(reading.fee, fee_currency)),
+        "register": (_("cash register"), reading.register or ""),
+    }  # fmt: skip
+    return {key: (caption, value, SOURCE_NAMES.get(reading.sources.get(key, ""), ""))
+            for key, (caption, value) in values.items() if value}  # fmt: skip

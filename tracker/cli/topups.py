@@ -13,12 +13,14 @@ from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.options import fields_from, filter_options, output_format, topup_fields
 from tracker.cli.output import history_table, topup_detail, topups_table, write_csv, write_json
+from tracker.cli.receipts import reading_lines
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, parse_instant, parse_month
 from tracker.domain.errors import InvalidInput, LineNotFound
 from tracker.domain.i18n import N_, _
 from tracker.domain.operators import brand
-from tracker.domain.phones import mask
+from tracker.domain.phones import in_message, mask
+from tracker.domain.proof import prefill
 from tracker.domain.records import TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import Channel, SortKey, Source, Status, choices, label, parse_choice
 
@@ -26,21 +28,31 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 @cli.command()
-@click.option("--line", "line", required=True, metavar="NUMBER", help=N_("The number topped up, as you write it."))
+@click.option("--line", "line", metavar="NUMBER", help=N_("The number topped up, as you write it."))
 @topup_fields
 @click.option("--receipt", "receipts", multiple=True, metavar="FILE", help=N_("Attach a receipt file (repeatable)."))
+@click.option("--from-receipt", "from_receipt", metavar="FILE",
+              help=N_("Fill amount, time, reference, provider and line from this receipt, and attach it."))  # fmt: skip
 @click.option("--yes", "-y", is_flag=True, help=N_("Create an unknown line without asking."))
 @pass_app
-def add(app: AppContext, line: str, receipts: tuple[str, ...], yes: bool, **options: str | None) -> None:
+def add(app: AppContext, line: str | None, receipts: tuple[str, ...], from_receipt: str | None, yes: bool,
+        **options: str | None) -> None:  # fmt: skip
     """Record a top-up.
 
     \b
-    Example:
+    Examples:
       topup add --line "8 701 123 45 67" --amount 2000 --channel bank_app \\
           --provider Kaspi.kz --ref 1234567890 --receipt kaspi.pdf
+      topup add --from-receipt kassa24-slip.jpg --channel terminal
     """
     tracker = app.tracker
-    new = tracker.parse_topup({"line": line, **fields_from(options)})
+    fields = fields_from(options)
+    if from_receipt:
+        line = _from_receipt(app, from_receipt, fields, line)
+        receipts = (from_receipt, *receipts)
+    if not line:
+        raise click.UsageError(_("Missing option '--line' (or a receipt that shows the number: --from-receipt)."))
+    new = tracker.parse_topup({"line": line, **fields})
     for warning in tracker.warnings_for(new):
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
         if not yes:
@@ -58,6 +70,28 @@ def add(app: AppContext, line: str, receipts: tuple[str, ...], yes: bool, **opti
     click.echo(_describe_added(record))
     if record.status is Status.PENDING:
         click.echo(_("When the line is credited, confirm it: topup verify {id} --credited AMOUNT").format(id=record.id))
+
+
+def _from_receipt(app: AppContext, path: str, fields: dict[str, str], line: str | None) -> str | None:
+    """Fill the fields the user did not give from what the receipt says, saying which; the line too when the
+    receipt's visible digits fit exactly one line."""
+    reading = app.tracker.read_receipt(path)
+    for note in reading.notes:
+        click.echo(_("note: {note}").format(note=note), err=True)
+    filled = {k: v for k, v in prefill(reading).items() if k not in fields}
+    fields.update(filled)
+    if line is None and reading.phone_pattern:
+        matching = app.tracker.lines_matching(reading.phone_pattern)
+        line = matching[0] if len(matching) == 1 else None
+        if line:
+            filled["line"] = line
+    shown = reading_lines(reading, app.settings.zone)
+    said = [f"{shown[k][0]} {shown[k][1]} ({shown[k][2]})" for k in ("amount", "occurred_at", "reference", "provider")
+            if k in filled and k in shown]  # fmt: skip
+    if "line" in filled:
+        said.append(f"{_('number')} {in_message(line or '')}")
+    click.echo(_("From the receipt: {fields}.").format(fields="; ".join(said) or _("nothing")))
+    return line
 
 
 def _describe_added(t: TopUpRecord) -> str:

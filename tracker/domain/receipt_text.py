@@ -37,10 +37,17 @@ REFERENCE_LABELS = ("номер квитанции", "квитанция", "но
                     "транзакция", "номер операции", "номер заказа", "заказ", "түбіртек", "чек нөмірі",
                     "транзакция нөмірі", "transaction id", "transaction", "receipt no", "receipt", "order no",
                     "order", "交易号", "交易单号", "订单号", "流水号", "单号", "收据号")  # fmt: skip
+# Who took the money, as receipts name them (matched as whole words), with the name topup records.
+PROVIDERS = (("kaspi.kz", "Kaspi.kz"), ("kaspi", "Kaspi.kz"), ("halyk", "Halyk"), ("homebank", "Halyk"),
+             ("kassa24", "Kassa24"), ("kassa 24", "Kassa24"), ("qiwi", "Qiwi"), ("alipay", "Alipay"),
+             ("支付宝", "Alipay"), ("wechat pay", "WeChat Pay"), ("微信支付", "WeChat Pay"),
+             ("airalo", "Airalo"))  # fmt: skip
 PHONE_LABELS = ("номер телефона", "телефон", "абонент", "номер", "нөмір", "phone", "number", "手机号", "号码")
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " ", "：": ":"})
-_AMOUNT = re.compile(r"[-−]?\s?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|[-−]?\s?\d+(?:[.,]\d{1,2})?(?!\d)")
+# A number as printed: digits with `,` `.` `'` and a space only before a group of three; money's own reader then
+# decides what the marks mean (and refuses `1,234`, which could be either).
+_AMOUNT = re.compile(r"[-−]?\s?\d(?:[\d,.']|[ ](?=\d{3}(?!\d)))*")
 _CURRENCY_AFTER = re.compile(r"^\s*(₸|тг\.?|тенге|теңге|kzt|坚戈|元|cny|rmb|usd|\$|₽|руб\.?|rub)", re.IGNORECASE)
 _DATE = re.compile(
     r"(?P<dmy>(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2}))"
@@ -67,6 +74,7 @@ class Found:
     operator: str | None = None
     fee: Decimal | None = None
     register: str | None = None
+    provider: str | None = None
 
 
 def from_fiscal_url(url: str, zone: ZoneInfo) -> Found | None:
@@ -95,7 +103,15 @@ def from_text(text: str, zone: ZoneInfo) -> Found:
     when, has_time = _labelled_time(lines, zone)
     return Found(amount=amount, currency=currency, occurred_at=when, has_time=has_time,
                  reference=_labelled_reference(lines), phone_pattern=_phone(lines), operator=find_operator(text),
-                 fee=fee)  # fmt: skip
+                 fee=fee, provider=find_provider(text))  # fmt: skip
+
+
+def find_provider(text: str) -> str | None:
+    """The payment provider a receipt names first (Kaspi.kz, Kassa24, Alipay…), as a whole word."""
+    low = text.lower()
+    found = [(m.start(), name) for key, name in PROVIDERS
+             for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", low)]  # fmt: skip
+    return min(found)[1] if found else None
 
 
 def masked_phone(pattern: str) -> str:
@@ -129,7 +145,7 @@ def _labelled_amount(lines: list[str], labels: tuple[str, ...], *, exclude: tupl
 
 def _amount_in(text: str) -> tuple[Decimal, str] | None:
     for match in _AMOUNT.finditer(text):
-        raw = match.group().replace("−", "-").strip()
+        raw = match.group().replace("−", "-").strip().rstrip(".,")
         tail = _CURRENCY_AFTER.match(text[match.end() :])
         currency = implied_currency((tail.group(1) if tail else "") + " " + text) or "KZT"
         try:

@@ -20,7 +20,7 @@ from tracker.domain.i18n import _
 from tracker.domain.money import DEFAULT_CEILING, DEFAULT_CURRENCY, parse_currency
 
 APP_NAME = "topup"
-KNOWN_KEYS = {"database_url", "zone", "currency", "max_amount", "locale"}
+KNOWN_KEYS = {"database_url", "zone", "currency", "max_amount", "locale", "receipt_minutes"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Settings:
     currency: str = DEFAULT_CURRENCY
     max_amount: Decimal = DEFAULT_CEILING
     locale: str = "en"
+    receipt_minutes: int = 30  # how far a receipt's time may be from its top-up's before they disagree
 
     @property
     def receipts_dir(self) -> Path:
@@ -76,6 +77,8 @@ def load_settings(home: Path | None = None, database_url: str | None = None) -> 
         settings = replace(settings, currency=parse_currency(str(config["currency"]), "config currency"))
     if "max_amount" in config:
         settings = replace(settings, max_amount=_decimal(config["max_amount"], "config max_amount"))
+    if "receipt_minutes" in config:
+        settings = replace(settings, receipt_minutes=int(_decimal(config["receipt_minutes"], "config receipt_minutes")))
     if "locale" in config:
         settings = replace(settings, locale=str(config["locale"]))
     return settings

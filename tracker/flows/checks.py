@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -17,8 +18,11 @@ from tracker.domain import formatting as fmt
 from tracker.domain import rules
 from tracker.domain.i18n import _, ngettext
 from tracker.domain.money import from_minor
+from tracker.domain.proof import DISAGREES, RECEIPT_MINUTES, disagreements
 from tracker.domain.records import KINDS, CheckOptions, CheckResult, Finding, Ref
+from tracker.domain.records.readings import ReceiptReading
 from tracker.domain.vocab import SPENDING_STATUSES, Channel, Status
+from tracker.flows.proof import describe, recorded
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage.models import Acknowledgement, History, Line, Receipt, TopUp
 from tracker.storage.sqlfuncs import epoch, shifted
@@ -62,7 +66,8 @@ def _collect(s: Session, kind: str, query: Select, o: CheckOptions, build: Calla
     return (int(rows[0].found) if rows else 0), [build(row) for row in rows]
 
 
-def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOptions) -> CheckResult:
+def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOptions, zone: ZoneInfo,
+               minutes: int = RECEIPT_MINUTES) -> CheckResult:  # fmt: skip
     o = options
     checks: dict[str, Callable[[], Found]] = {
         "amount_mismatch": lambda: _amount_mismatch(s, o),
@@ -72,6 +77,7 @@ def run_checks(s: Session, store: ReceiptStore, now: datetime, options: CheckOpt
         "unusual_amount": lambda: _unusual_amounts(s, o),
         "new_number": lambda: _new_numbers(s, now, o),
         "missing_proof": lambda: _missing_proof(s, o),
+        "receipt_disagrees": lambda: _receipt_disagrees(s, o, zone, minutes),
         "receipt_damaged": lambda: _receipt_damaged(s, store, o),
         "receipt_reused": lambda: _receipt_reused(s, o),
         "package_expiring": lambda: _package_expiring(s, now, o),
@@ -285,6 +291,39 @@ def _missing_proof(s: Session, o: CheckOptions) -> Found:
         _("no reference and no receipt"),
         _("add the receipt number or attach a photo of the receipt while you still have it"),
     ))  # fmt: skip
+
+
+def _receipt_disagrees(s: Session, o: CheckOptions, zone: ZoneInfo, minutes: int) -> Found:
+    """Top-ups whose receipt says another amount, time, reference or number (the first such receipt of each); the
+    verdict is kept indexed, what disagrees is worked out here from the stored reading, for the rows shown."""
+    first = (
+        select(func.min(Receipt.id).label("receipt_id"))
+        .where(Receipt.verdict == DISAGREES)
+        .group_by(Receipt.topup_id)
+        .subquery()
+    )
+    query = (
+        _base(o, Receipt.reading.label("reading"), Receipt.original_name.label("name"))
+        .join(Receipt, Receipt.topup_id == TopUp.id)
+        .join(first, first.c.receipt_id == Receipt.id)
+    )
+    rows = _collect(s, "receipt_disagrees", query, o, lambda r: r)
+    findings = [_disagreeing(s, row, zone, minutes) for row in rows[1]]
+    return rows[0], findings
+
+
+def _disagreeing(s: Session, row: Row, zone: ZoneInfo, minutes: int) -> Finding:
+    topup = s.get(TopUp, row.id)
+    line = s.get(Line, topup.line_id) if topup else None
+    reading = ReceiptReading.from_json(row.reading or {})
+    found = disagreements(reading, recorded(topup, line), timedelta(minutes=minutes), zone) if topup and line else []
+    said = "; ".join(describe(d, zone) for d in found) or _("the receipt disagrees with the top-up")
+    return Finding(
+        "receipt_disagrees",
+        _ref(row),
+        _("receipt {name}: {said}").format(name=row.name, said=said),
+        _("check the receipt against the top-up: correct the top-up, or attach the right receipt"),
+    )
 
 
 def _receipt_damaged(s: Session, store: ReceiptStore, o: CheckOptions) -> Found:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -19,11 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.domain.canonical import ParseContext
 from tracker.domain.clock import Clock
-from tracker.domain.errors import Conflict, NotFound, StorageError, field_error
+from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError, field_error
 from tracker.domain.i18n import _
 from tracker.domain.phones import in_message, parse_phone
+from tracker.domain.records.readings import ReceiptReading
 from tracker.domain.settings import Settings
 from tracker.domain.vocab import Source
+from tracker.flows.reading import read_receipt
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage import db
 from tracker.storage.models import History, Line, Receipt, TopUp
@@ -113,6 +116,21 @@ class ServiceBase:
                 hint=_("restore it with `topup restore {id}`").format(id=topup_id),
             )
         return row[0], row[1]
+
+    def reading_of(self, path: Path) -> ReceiptReading:
+        """The reading kept with an attached receipt: a file that cannot be read is still kept as proof, with the
+        reason noted (the attach itself refuses a missing or unreadable file)."""
+        try:
+            return read_receipt(path, self.zone)
+        except InvalidInput as exc:
+            return ReceiptReading(notes=(exc.reason,))
+
+    def _confirmed(self, s: Session, ids: Sequence[int]) -> set[int]:
+        """Those of these top-ups with a receipt that agrees with them: proof read and confirmed."""
+        if not ids:
+            return set()
+        query = select(Receipt.topup_id).where(Receipt.topup_id.in_(ids), Receipt.verdict == "agrees").distinct()
+        return set(s.scalars(query))
 
     def _shas(self, s: Session, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         """The receipt hashes of each of these top-ups, in the order they were attached."""

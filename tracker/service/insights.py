@@ -41,7 +41,9 @@ class InsightsPart(ServiceBase):
 
     def check(self, options: CheckOptions | None = None) -> CheckResult:
         with self._tx(read_only=True) as s:
-            return run_checks(s, self.store, self.clock.now(), options or CheckOptions())
+            return run_checks(
+                s, self.store, self.clock.now(), options or CheckOptions(), self.zone, self.settings.receipt_minutes
+            )
 
     def acknowledge(self, topup_id: int | str, kind: str) -> None:
         if kind not in KINDS:

@@ -51,6 +51,14 @@ class LinesPart(ServiceBase):
             line = s.scalar(select(Line).where(Line.number == e164))
             return line_record(line) if line else None
 
+    def lines_matching(self, pattern: str, limit: int = 2) -> list[str]:
+        """Numbers of unarchived lines that fit a receipt's visible digits (`+7701*****67`): the one line a
+        receipt names when there is exactly one."""
+        like = "".join("_" if ch == "*" else ch for ch in pattern if ch.isdigit() or ch in "+*")
+        with self._tx(read_only=True) as s:
+            query = select(Line.number).where(Line.number.like(like), Line.archived.is_(False)).limit(limit)
+            return list(s.scalars(query))
+
     def count_lines(self, include_archived: bool = False) -> int:
         query = select(func.count()).select_from(Line)
         if not include_archived:

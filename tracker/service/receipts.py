@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.domain.errors import Conflict
+from tracker.domain.errors import Conflict, InvalidInput, NotFound
 from tracker.domain.i18n import _
+from tracker.domain.proof import disagreements
 from tracker.domain.records import ReceiptRecord
+from tracker.domain.records.readings import ReceiptReading
 from tracker.domain.vocab import ReceiptState, Source
+from tracker.flows.proof import describe, keep_reading, recorded
+from tracker.flows.reading import read_receipt
 from tracker.flows.receipts import ReceiptStore
 from tracker.service.base import ServiceBase, log_change
 from tracker.storage.models import Receipt, TopUp
@@ -21,13 +26,37 @@ from tracker.storage.rows import receipt_record
 
 class ReceiptsPart(ServiceBase):
     def attach_receipts(self, topup_id: int | str, paths: Sequence[Path], *, source: Source) -> list[ReceiptRecord]:
-        """Copy files into the store and attach them; all of them or, on any refusal, none."""
+        """Copy files into the store and attach them, each read and judged against the top-up; all of them or,
+        on any refusal, none. Reading (OCR takes a second or two) happens before the transaction opens."""
+        readings = [self.reading_of(Path(p)) for p in paths]
         with self._tx() as s:
-            topup, _line = self._topup(s, topup_id)
+            topup, line = self._topup(s, topup_id)
             now = self.clock.now()
-            attached = [attach(s, self.store, topup.id, Path(p), now, source) for p in paths]
+            attached = []
+            for path, reading in zip(paths, readings, strict=True):
+                receipt = attach(s, self.store, topup.id, Path(path), now, source)
+                keep_reading(receipt, reading, topup, line, self.settings.receipt_minutes, self.zone)
+                attached.append(receipt)
             topup.updated_at = now
+            s.flush()
             return [receipt_record(r) for r in attached]
+
+    def read_receipt(self, target: str) -> ReceiptReading:
+        """What a receipt says, without storing anything: `target` is a file, or a stored receipt's SHA-256 (its
+        first eight or more characters)."""
+        path = Path(target).expanduser()
+        if path.exists():
+            return read_receipt(path, self.zone)
+        if re.fullmatch(r"[0-9a-f]{8,64}", target.lower()):
+            with self._tx(read_only=True) as s:
+                shas = s.scalars(select(Receipt.sha256).where(Receipt.sha256.startswith(target.lower())).distinct())
+                found = list(shas)
+            if len(found) == 1:
+                return read_receipt(self.store.path(found[0]), self.zone)
+            if len(found) > 1:
+                raise InvalidInput(_("{sha} names more than one stored receipt").format(sha=target),
+                                   hint=_("give more of its SHA-256"))  # fmt: skip
+        raise NotFound(_("no such file or stored receipt: {target}").format(target=target))
 
     def list_receipts(self, topup_id: int | str) -> list[ReceiptRecord]:
         """Receipts of a top-up, each with the other top-ups the same file is attached to."""
@@ -40,6 +69,17 @@ class ReceiptsPart(ServiceBase):
                 )
             ).all()
             return [receipt_record(r, tuple(t for sha, t in others if sha == r.sha256)) for r in rows]
+
+    def receipt_disagreements(self, topup_id: int | str) -> dict[str, list[str]]:
+        """For each read receipt of a top-up, what it says otherwise than the top-up, in the reader's words."""
+        with self._tx(read_only=True) as s:
+            topup, line = self._topup(s, topup_id, include_deleted=True)
+            rows = s.scalars(select(Receipt).where(Receipt.topup_id == topup.id, Receipt.reading.is_not(None)))
+            minutes, zone = timedelta(minutes=self.settings.receipt_minutes), self.zone
+            kept = recorded(topup, line)
+            readings = {r.sha256: ReceiptReading.from_json(r.reading or {}) for r in rows}
+            found = {sha: disagreements(reading, kept, minutes, zone) for sha, reading in readings.items()}
+            return {sha: [describe(d, zone) for d in each] for sha, each in found.items()}
 
     def receipt_path(self, sha256: str) -> Path:
         return self.store.path(sha256)

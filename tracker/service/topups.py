@@ -25,6 +25,7 @@ from tracker.domain.records import (
     VerifyResult,
 )
 from tracker.domain.vocab import Source, Status, VerifiedBy, parse_choice
+from tracker.flows.proof import judge_again, keep_reading
 from tracker.service.base import ServiceBase, log_change
 from tracker.service.receipts import attach
 from tracker.storage.lines import get_or_create_line, new_line_values
@@ -58,6 +59,7 @@ class TopUpsPart(ServiceBase):
         """Store a top-up with its receipts and its first history entry, all in one transaction."""
         if new.reference_kind and not new.reference:
             raise field_error("reference_kind", new.reference_kind.value, _("there is no reference to describe"))
+        readings = [self.reading_of(Path(p)) for p in receipts]  # before the transaction: OCR takes a second
         with self._tx() as s:
             line = s.scalar(select(Line).where(Line.number == new.line))
             if line is None:
@@ -74,13 +76,19 @@ class TopUpsPart(ServiceBase):
             record = topup_record(topup, line, ())
             fields = to_fields(record, self.settings.zone)
             log_change(s, topup.id, now, source, "created", {k: [None, v] for k, v in fields.items() if v})
-            shas = [attach(s, self.store, topup.id, Path(p), now, source).sha256 for p in receipts]
-            return topup_record(topup, line, tuple(shas))
+            shas = []
+            for path, reading in zip(receipts, readings, strict=True):
+                receipt = attach(s, self.store, topup.id, Path(path), now, source)
+                keep_reading(receipt, reading, topup, line, self.settings.receipt_minutes, self.zone)
+                shas.append(receipt.sha256)
+            s.flush()
+            return topup_record(topup, line, tuple(shas), confirmed=topup.id in self._confirmed(s, [topup.id]))
 
     def get_topup(self, topup_id: int | str) -> TopUpRecord:
         with self._tx(read_only=True) as s:
             topup, line = self._topup(s, topup_id)
-            return topup_record(topup, line, self._shas(s, [topup.id]).get(topup.id, ()))
+            return topup_record(topup, line, self._shas(s, [topup.id]).get(topup.id, ()),
+                                confirmed=topup.id in self._confirmed(s, [topup.id]))  # fmt: skip
 
     def list_topups(
         self,
@@ -105,7 +113,8 @@ class TopUpsPart(ServiceBase):
             more = len(rows) > limit
             rows = rows[:limit]
             shas = self._shas(s, [row.id for row in rows])
-            items = tuple(row_record(row, shas.get(row.id, ())) for row in rows)
+            confirmed = self._confirmed(s, [row.id for row in rows])
+            items = tuple(row_record(row, shas.get(row.id, ()), confirmed=row.id in confirmed) for row in rows)
         next_cursor = encode_cursor(cursor_after(rows[-1], sort)) if more and rows else None
         return Page(items, next_cursor)
 
@@ -151,8 +160,10 @@ class TopUpsPart(ServiceBase):
             if action == "edited" and "status" in diff:
                 action = "status"
             log_change(s, topup.id, now, source, action, diff)
+            judge_again(s, topup, line, self.settings.receipt_minutes, self.zone)
         s.flush()
-        return topup_record(topup, line, self._shas(s, [topup.id]).get(topup.id, ()))
+        return topup_record(topup, line, self._shas(s, [topup.id]).get(topup.id, ()),
+                            confirmed=topup.id in self._confirmed(s, [topup.id]))  # fmt: skip
 
     def delete_topup(self, topup_id: int | str, *, source: Source) -> TopUpRecord:
         """Soft delete: hidden from lists and totals, kept with its history, undone by `restore_topup`."""

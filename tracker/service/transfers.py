@@ -17,7 +17,7 @@ from tracker.flows.exporting.bundles import write_bundle
 from tracker.flows.exporting.rows import iter_pages
 from tracker.flows.exporting.writer import write_rows
 from tracker.flows.importing.bundles import is_bundle, opened_bundle
-from tracker.flows.importing.importer import Importer, Progress
+from tracker.flows.importing.importer import Importer, Judged, Progress
 from tracker.flows.importing.profile import builtin_names, load_profile
 from tracker.flows.importing.reading import inspect_file
 from tracker.service.base import ServiceBase, discard
@@ -53,8 +53,10 @@ class TransfersPart(ServiceBase):
     def _import(self, path, profile, options, progress, bundled, files: Path | None) -> ImportReport:
         source = inspect_file(path, profile.encoding)
         report = ImportReport(source.name, profile.name)
+        found = {sha: self.reading_of(files / sha) for sha in bundled} if files is not None else {}
+        judged = Judged(found, self.settings.receipt_minutes, self.zone)  # read before the transaction opens
         with self._tx() as session:
-            importer = Importer(session, self.store, self._context(), self.clock.now(), bundled)
+            importer = Importer(session, self.store, self._context(), self.clock.now(), bundled, judged)
             importer.run(source, profile, options, report, progress)
             report.written = not options.dry_run and not (report.refused and options.on_error == "abort")
             if not report.written:

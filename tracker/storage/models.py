@@ -144,6 +144,10 @@ class Receipt(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What the receipt says (fields, the source of each, notes) and whether it agrees with its top-up: see 0006.
+    reading: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    read_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    verdict: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
 
 
 class History(Base):

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from tracker.domain.money import from_minor, to_minor
 from tracker.domain.records import NewTopUp, ReceiptRecord, TopUpRecord
+from tracker.domain.records.readings import ReceiptReading
 from tracker.domain.vocab import Channel, RefKind, SimKind, Status, VerifiedBy, member
 from tracker.storage.models import Line, Receipt, TopUp
 
@@ -87,12 +88,15 @@ TOPUP_ROW = (
 )
 
 
-def row_record(row: Any, receipts: tuple[str, ...]) -> TopUpRecord:
+def row_record(row: Any, receipts: tuple[str, ...], *, confirmed: bool = False) -> TopUpRecord:
     """The record of a row selected as `TOPUP_ROW`."""
-    return topup_record(row, _LineView(row.line_number, row.line_label, row.line_operator, row.line_kind), receipts)
+    line = _LineView(row.line_number, row.line_label, row.line_operator, row.line_kind)
+    return topup_record(row, line, receipts, confirmed=confirmed)
 
 
-def topup_record(t: TopUp | Any, line: Line | _LineView, receipts: tuple[str, ...]) -> TopUpRecord:
+def topup_record(
+    t: TopUp | Any, line: Line | _LineView, receipts: tuple[str, ...], *, confirmed: bool = False
+) -> TopUpRecord:
     fee_currency = t.paid_currency or t.currency
     return TopUpRecord(
         id=t.id,
@@ -124,8 +128,11 @@ def topup_record(t: TopUp | Any, line: Line | _LineView, receipts: tuple[str, ..
         updated_at=t.updated_at,
         deleted_at=t.deleted_at,
         receipts=receipts,
+        confirmed=confirmed,
     )
 
 
 def receipt_record(r: Receipt, reused_by: tuple[int, ...] = ()) -> ReceiptRecord:
-    return ReceiptRecord(r.id, r.topup_id, r.sha256, r.original_name, r.media_type, r.size, r.added_at, reused_by)
+    reading = ReceiptReading.from_json(r.reading, r.read_text or "") if r.reading is not None else None
+    return ReceiptRecord(r.id, r.topup_id, r.sha256, r.original_name, r.media_type, r.size, r.added_at, reused_by,
+                         verdict=r.verdict, reading=reading)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import PIL.Image
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -58,6 +59,7 @@ class DetailScreen(Translated, ReportsWorkerErrors, Screen[None]):
         receipts = tracker.list_receipts(self.topup_id)
         intact = {r.sha256: tracker.receipt_intact(r.sha256) for r in receipts}
         history = tracker.history(self.topup_id)
+        self.disagreements = tracker.receipt_disagreements(self.topup_id)
         self.app.call_from_thread(self._show, record, receipts, intact, history)
 
     def _show(
@@ -65,15 +67,20 @@ class DetailScreen(Translated, ReportsWorkerErrors, Screen[None]):
     ) -> None:
         zone = tracker_of(self).zone
         table = self.query_one("#fields", DataTable)
-        table.add_columns("field", "value")
+        table.add_columns(_("Field"), _("Value"))
         for caption, value in detail_rows(record, zone):
             table.add_row(caption, value)
         files = self.query_one("#receipts", DataTable)
-        files.add_columns(_("Name"), _("Type"), _("Size"), _("SHA-256"), _("State"))
+        files.add_columns(_("Name"), _("Says"), _("Type"), _("Size"), _("SHA-256"), _("State"))
         self.receipts, self.intact = {r.sha256: r for r in receipts}, intact
         for r in receipts:
             state = _("intact") if intact[r.sha256] else _("DAMAGED or missing")
-            files.add_row(r.original_name, r.media_type, fmt.size(r.size), r.sha256[:16] + "…", state, key=r.sha256)
+            files.add_row(r.original_name, verdict_text(r), r.media_type, fmt.size(r.size), r.sha256[:16] + "…", state,
+                          key=r.sha256)  # fmt: skip
+        said = [f"{name}: {d}" for sha, found in self.disagreements.items() for d in found
+                for name in [self.receipts[sha].original_name]]  # fmt: skip
+        if said:
+            self.query_one("#detail-note", Static).update("\n".join(said))
         changes = self.query_one("#history", DataTable)
         changes.add_columns(_("When"), _("Source"), _("Action"), _("Changes"))
         for h in history:
@@ -83,6 +90,8 @@ class DetailScreen(Translated, ReportsWorkerErrors, Screen[None]):
             self.query_one("#detail-note", Static).update(_("No receipt kept yet: press r on the list to attach one."))
         preview = self.query_one(ReceiptPreview)
         preview.display = bool(receipts)
+
+    disagreements: dict[str, list[str]] = {}
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "receipts" and event.row_key.value in self.receipts:
@@ -126,3 +135,14 @@ class DetailScreen(Translated, ReportsWorkerErrors, Screen[None]):
         if not open_with_system_viewer(path):
             message = _("No system viewer here; the receipt is at {path}").format(path=path)
             self.app.call_from_thread(self.notify, message, timeout=10)
+
+
+def verdict_text(r: ReceiptRecord) -> Text:
+    """What a read receipt says of its top-up: agrees (the proof is confirmed), disagrees, or nothing to compare."""
+    if r.verdict == "agrees":
+        return Text("✔ " + _("agrees"), style="green")
+    if r.verdict == "disagrees":
+        return Text("✘ " + _("disagrees"), style="bold red")
+    if r.verdict == "unread":
+        return Text(_("nothing to compare"), style="dim")
+    return Text("")

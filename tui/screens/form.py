@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from textual import work
@@ -18,11 +19,13 @@ from tracker.domain import guidance
 from tracker.domain.canonical import parse_fields, to_fields
 from tracker.domain.errors import InvalidInputs, LineNotFound
 from tracker.domain.i18n import N_, _
-from tracker.domain.records import LineRecord, NewTopUp, TopUpRecord
+from tracker.domain.proof import prefill
+from tracker.domain.records import LineRecord, NewTopUp, ReceiptReading, TopUpRecord
+from tracker.domain.records.readings import SOURCE_NAMES
 from tracker.domain.vocab import Channel, RefKind, Source, Status, label
 from tui.core import tracker_of
 from tui.language import Translated
-from tui.screens.dialogs import ConfirmDialog
+from tui.screens.dialogs import AttachDialog, ConfirmDialog
 from tui.workers import ReportsWorkerErrors
 
 TEXT_FIELDS = (
@@ -49,12 +52,18 @@ BLANK = {"status": N_("pending (the default)"), "reference_kind": N_("not said")
 
 
 class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel")), Binding("ctrl+s", "save", N_("Save"))]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("ctrl+o", "from_receipt", N_("From a receipt")),
+    ]
 
     def __init__(self, record: TopUpRecord | None) -> None:
         super().__init__()
         self.record = record
         self.errors: dict[str, str] = {}
+        self.receipt: str | None = None  # a receipt the form was filled from: attached when the top-up is saved
+        self.from_receipt: dict[str, str] = {}  # field -> source it was read by
 
     def compose(self) -> ComposeResult:
         title = _("New top-up") if self.record is None else _("Edit top-up #{id}").format(id=self.record.id)
@@ -158,8 +167,46 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
                 hint.set_class(True, "error")
             else:
                 zone = tracker_of(self).zone
-                hint.update(_parsed(name, new, zone) if new and typed else "")
+                said = _parsed(name, new, zone) if new and typed else ""
+                if name in self.from_receipt and typed:
+                    mark = _("from the receipt ({source})").format(source=self.from_receipt[name])
+                    said = f"{said}  {mark}".strip()
+                hint.update(said)
                 hint.set_class(False, "error")
+
+    def action_from_receipt(self) -> None:
+        """Fill the empty fields from a receipt file (QR code, PDF text or OCR), each marked as read from it."""
+        self.app.push_screen(AttachDialog(), lambda path: path and self._read_receipt(path))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-receipt")
+    def _read_receipt(self, path: str) -> None:
+        self.app.call_from_thread(setattr, self.query_one(".fields"), "loading", True)
+        try:
+            tracker = tracker_of(self)
+            reading = tracker.read_receipt(str(Path(path).expanduser()))
+            matching = tracker.lines_matching(reading.phone_pattern) if reading.phone_pattern else []
+        finally:
+            self.app.call_from_thread(setattr, self.query_one(".fields"), "loading", False)
+        self.app.call_from_thread(self._fill_from, path, reading, matching)
+
+    def _fill_from(self, path: str, reading: ReceiptReading, lines: list[str]) -> None:
+        found = prefill(reading)
+        if len(lines) == 1:
+            found["line"] = lines[0]
+        sources = {**reading.sources, "line": reading.sources.get("phone_masked", "")}
+        filled = {}
+        for name, value in found.items():
+            field = self.query_one(f"#{name}", Input)
+            if not field.value.strip() or (name == "occurred_at" and self.record is None and not self.from_receipt):
+                field.value = value if name != "occurred_at" else fmt.when(reading.occurred_at, tracker_of(self).zone)
+                filled[name] = SOURCE_NAMES.get(sources.get(name, ""), "")
+        self.from_receipt.update(filled)
+        self.receipt = path
+        for note in reading.notes:
+            self.notify(note, severity="warning", timeout=8)
+        if not filled:
+            self.notify(_("Nothing in the receipt fills an empty field; it will be attached when you save."))
+        self._validate(self.values())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -194,10 +241,11 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
         tracker = tracker_of(self)
         if self.record is None:
             new = tracker.parse_topup(values)
+            receipts = [Path(self.receipt).expanduser()] if self.receipt else []
             try:
-                record = tracker.add_topup(new, source=Source.TUI)
+                record = tracker.add_topup(new, source=Source.TUI, receipts=receipts)
             except LineNotFound:
-                record = tracker.add_topup(new, source=Source.TUI, create_line=True)
+                record = tracker.add_topup(new, source=Source.TUI, receipts=receipts, create_line=True)
         else:
             before = to_fields(self.record, tracker.zone)
             changes = {k: v for k, v in values.items() if v != before.get(k, "")}

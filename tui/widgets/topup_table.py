@@ -153,7 +153,7 @@ class TopUpTable(ReportsWorkerErrors, DataTable):
         zone = tracker_of(self).zone
         colours = self.app.get_css_variables()
         status = Text(label(t.status), style=colours.get(STATUS_STYLES[t.status.value], ""))
-        proof = "📎" if t.receipts else "#" if t.reference else "–"
+        proof = "✔" if t.confirmed else "📎" if t.receipts else "#" if t.reference else "–"
         cells = {
             "when": fmt.when(t.occurred_at, zone), "line": t.line_label or fmt.phone(t.line),
             "operator": brand(t.operator), "asked": fmt.money(t.amount, t.currency),

@@ -5,6 +5,7 @@ One module per subject; import them from here.
 
 from tracker.domain.records.findings import KINDS, CheckOptions, CheckResult, Finding, Ref, kind_title
 from tracker.domain.records.imports import DuplicateRow, ImportOptions, ImportReport, RefusedRow
+from tracker.domain.records.readings import Disagreement, ReceiptReading
 from tracker.domain.records.reports import DIMENSIONS, Breakdown, MonthReport, RateUsed, Report
 from tracker.domain.records.topups import (
     BatchRecord,
@@ -26,6 +27,7 @@ __all__ = [
     "Breakdown",
     "CheckOptions",
     "CheckResult",
+    "Disagreement",
     "DuplicateRow",
     "Finding",
     "HistoryRecord",
@@ -36,6 +38,7 @@ __all__ = [
     "NewTopUp",
     "Page",
     "RateUsed",
+    "ReceiptReading",
     "ReceiptRecord",
     "Ref",
     "RefusedRow",

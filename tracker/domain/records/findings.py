@@ -11,13 +11,15 @@ from tracker.domain.i18n import N_, _
 
 # Most urgent first: money perhaps taken twice or not credited comes before bookkeeping.
 KINDS = (
-    "possible_double_charge", "not_credited", "disputed_open", "receipt_damaged", "refund_window_closing",
-    "package_expiring", "amount_mismatch", "unusual_amount", "new_number", "receipt_reused", "missing_proof",
+    "possible_double_charge", "not_credited", "disputed_open", "receipt_disagrees", "receipt_damaged",
+    "refund_window_closing", "package_expiring", "amount_mismatch", "unusual_amount", "new_number", "receipt_reused",
+    "missing_proof",
 )  # fmt: skip
 # What each kind is called where people read it (the code stays what `topup check ack` and JSON take).
 TITLES = {
     "possible_double_charge": N_("Possible double charge"), "not_credited": N_("Not credited"),
-    "disputed_open": N_("Dispute open"), "receipt_damaged": N_("Receipt damaged"),
+    "disputed_open": N_("Dispute open"), "receipt_disagrees": N_("Receipt disagrees"),
+    "receipt_damaged": N_("Receipt damaged"),
     "refund_window_closing": N_("Refund window closing"), "package_expiring": N_("Package expiring"),
     "amount_mismatch": N_("Credited differs from asked"), "unusual_amount": N_("Unusual amount"),
     "new_number": N_("New number"), "receipt_reused": N_("Receipt reused"), "missing_proof": N_("No proof"),

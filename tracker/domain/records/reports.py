@@ -43,6 +43,7 @@ class MonthReport:
     breakdowns: dict[str, list[Breakdown]] = field(default_factory=dict)
     reference_share: Decimal | None = None
     receipt_share: Decimal | None = None
+    confirmed_share: Decimal | None = None  # a receipt read and agreeing with the top-up
     verified_share: Decimal | None = None
     vs_previous: dict[str, Decimal | None] = field(default_factory=dict)
     vs_average: dict[str, Decimal | None] = field(default_factory=dict)

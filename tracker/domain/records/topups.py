@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from tracker.domain.records.readings import ReceiptReading
 from tracker.domain.vocab import Channel, RefKind, SimKind, SortKey, Status, VerifiedBy
 
 
@@ -87,6 +88,7 @@ class TopUpRecord:
     updated_at: datetime
     deleted_at: datetime | None
     receipts: tuple[str, ...] = ()
+    confirmed: bool = False  # a receipt was read and agrees with this top-up
 
     @property
     def fee_currency(self) -> str:
@@ -109,6 +111,8 @@ class ReceiptRecord:
     size: int
     added_at: datetime
     reused_by: tuple[int, ...] = ()
+    verdict: str | None = None  # agrees, disagrees, unread; None when attached before receipts were read
+    reading: ReceiptReading | None = None
 
 
 @dataclass(frozen=True, slots=True)

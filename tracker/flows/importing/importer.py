@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -24,10 +25,12 @@ from tracker.domain.money import precision
 from tracker.domain.operators import brand
 from tracker.domain.phones import in_message, masked_digits, parse_phone
 from tracker.domain.records import DuplicateRow, ImportOptions, ImportReport, NewTopUp, RefusedRow
+from tracker.domain.records.readings import ReceiptReading
 from tracker.flows.importing.mapping import to_canonical, values_of
 from tracker.flows.importing.profile import Profile
 from tracker.flows.importing.reading import Rows, SourceFile, column_index
 from tracker.flows.importing.rejects import Rejects
+from tracker.flows.proof import keep_reading
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage.bulk import BulkInsert
 from tracker.storage.lines import insert_lines, new_line_values
@@ -72,8 +75,10 @@ class Importer:
         ctx: ParseContext,
         now: datetime,
         bundled: dict[str, tuple[str, str, int]] | None = None,
+        readings: Judged | None = None,
     ) -> None:
         self.s = session
+        self.readings = readings  # what each bundled receipt says, to be judged against the top-up it joins
         self.store = store
         self.bundled = bundled or {}  # receipts that came with a bundle: sha -> (name, media type, size)
         self.ctx = ctx
@@ -300,6 +305,12 @@ class Importer:
                     topup_id=topup_id, sha256=sha, original_name=name, media_type=media, size=size, added_at=self.now
                 )
                 self.s.add(receipt)
+                if self.readings and sha in self.readings.found:
+                    topup = self.s.get(TopUp, topup_id)
+                    line = self.s.get(Line, topup.line_id) if topup else None
+                    if topup and line:
+                        keep_reading(receipt, self.readings.found[sha], topup, line, self.readings.minutes,
+                                     self.readings.zone)  # fmt: skip
         self.s.flush()
 
     def _describe_receipt(self, sha: str) -> tuple[str, str, int] | None:
@@ -310,6 +321,15 @@ class Importer:
         query = select(Receipt.original_name, Receipt.media_type).where(Receipt.sha256 == sha).limit(1)
         name, media = self.s.execute(query).first() or (sha, "application/octet-stream")
         return name, media, self.store.path(sha).stat().st_size
+
+
+@dataclass(frozen=True)
+class Judged:
+    """The readings of a bundle's receipts (read before the import's transaction) and how to judge them."""
+
+    found: dict[str, ReceiptReading]
+    minutes: int
+    zone: ZoneInfo
 
 
 def _duplicate(pending: _Pending, match: _Match) -> DuplicateRow:

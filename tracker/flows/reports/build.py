@@ -81,7 +81,7 @@ def _scope(query, spans: dict[date, tuple], line: str | None):
 SPENT_CUR = func.coalesce(TopUp.paid_currency, TopUp.currency)
 SPENT_MINOR = func.coalesce(TopUp.paid_minor, TopUp.amount_minor) + func.coalesce(TopUp.fee_minor, 0)
 TOTAL_COLUMNS = ["month", "status", "spent_cur", "asked_cur", "channel", "provider", "n", "spent", "fees", "asked",
-                 "credited", "short", "with_ref", "with_receipt", "verified"]  # fmt: skip
+                 "credited", "short", "with_ref", "with_receipt", "verified", "confirmed"]  # fmt: skip
 SUMMED = TOTAL_COLUMNS[6:]
 
 
@@ -95,6 +95,7 @@ def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFr
 
     short = case((TopUp.credited_minor.is_not(None), TopUp.amount_minor - TopUp.credited_minor), else_=0)
     has_receipt = exists().where(Receipt.topup_id == TopUp.id)
+    confirmed = exists().where(Receipt.topup_id == TopUp.id, Receipt.verdict == "agrees")
     query = select(
         _bucket(spans),
         TopUp.status,
@@ -111,6 +112,7 @@ def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFr
         _flag(TopUp.reference.is_not(None)).label("with_ref"),
         _flag(has_receipt).label("with_receipt"),
         _flag(TopUp.verified_at.is_not(None)).label("verified"),
+        _flag(confirmed).label("confirmed"),
     ).group_by("month", TopUp.status, "spent_cur", "asked_cur", TopUp.channel, TopUp.provider)
     rows = s.execute(_scope(query, spans, line)).all() if spans else []
     frame = pd.DataFrame([tuple(r) for r in rows], columns=TOTAL_COLUMNS)
@@ -212,6 +214,7 @@ def _summary(first: date, rows: pd.DataFrame) -> MonthReport:
         report.reference_share = _share(int(spending["with_ref"].sum()), n)
         report.receipt_share = _share(int(spending["with_receipt"].sum()), n)
         report.verified_share = _share(int(spending["verified"].sum()), n)
+        report.confirmed_share = _share(int(spending["confirmed"].sum()), n)
     for status in (Status.FAILED.value, Status.REFUNDED.value):
         apart = rows[rows["status"] == status] if len(rows) else rows
         if len(apart):

@@ -85,8 +85,9 @@ def _single(report: Report, m: MonthReport) -> list[Section]:
     summary = _summary(m)
     summary.title = title
     summary.notes = [
-        _("Proof: {ref} backed by a reference, {receipt} by a receipt file; {verified} verified.").format(
-            ref=_share(m.reference_share), receipt=_share(m.receipt_share), verified=_share(m.verified_share)),
+        _("Proof: {ref} backed by a reference, {receipt} by a receipt file, {confirmed} by a receipt that agrees; "
+          "{verified} verified.").format(ref=_share(m.reference_share), receipt=_share(m.receipt_share),
+                                        confirmed=_share(m.confirmed_share), verified=_share(m.verified_share)),
         *(_("{status}: {n} top-ups, {amount} (not counted as spending)").format(
             status=status, n=n, amount=_amounts(amounts)) for status, (n, amounts) in m.apart.items()),
     ]  # fmt: skip
@@ -227,7 +228,8 @@ def _month_json(m: MonthReport, base: str | None, with_month: bool = True) -> di
         "failed": _apart(m, "failed"), "refunded": _apart(m, "refunded"),
     })  # fmt: skip
     body.update({
-        "proof_coverage": {"reference": _dec(m.reference_share), "receipt": _dec(m.receipt_share)},
+        "proof_coverage": {"reference": _dec(m.reference_share), "receipt": _dec(m.receipt_share),
+                           "confirmed": _dec(m.confirmed_share)},
         "verified_share": _dec(m.verified_share),
     })  # fmt: skip
     if with_month:  # comparisons are a month's; a range's total has none
