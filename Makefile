@@ -31,7 +31,9 @@ postgres:
 BENCH_ARGS ?=
 bench: $(STAMP)
 	@bash .ci/ensure-sqlite3
+	@bash .ci/ensure-ocr
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.receipts
 
 ## After adding or changing user-visible strings: refresh locale/topup.pot and merge it into every .po file.
 messages: $(STAMP)

@@ -144,7 +144,7 @@ def test_json_shape_and_exact_strings(tracker: Tracker) -> None:
     assert month["spent"] == {"CNY": "71.00", "KZT": "11100.00"}
     assert month["shortfall"] == {"KZT": "4200.00"}
     assert month["by_channel"][0] == {"key": "bank_app", "count": 3, "counts": {"KZT": 3}, "spent": {"KZT": "6000.00"}}
-    assert month["proof_coverage"] == {"reference": "0.400", "receipt": "0.000"}
+    assert month["proof_coverage"] == {"reference": "0.400", "receipt": "0.000", "confirmed": "0.000"}
     assert set(body) == {"zone", "base", "months", "total", "rates"}
     assert {"by_line", "by_operator", "by_channel", "by_provider", "verified_share"} <= set(month)
 

@@ -17,7 +17,7 @@ async def test_checks_group_findings_and_acknowledge_one(tracker: Tracker) -> No
         await pilot.press("4")
         await settle(pilot)
         table = app.screen.query_one(DataTable)
-        assert str(table.get_row_at(0)[0]) == "missing proof (1)"
+        assert str(table.get_row_at(0)[0]) == "No proof (1)"
         assert "add the receipt number" in str(app.screen.query_one("#checks-advice", Static).render())
         table.move_cursor(row=1)
         await pilot.press("k")

@@ -89,7 +89,7 @@ def _from_receipt(app: AppContext, path: str, fields: dict[str, str], line: str 
     said = [f"{shown[k][0]} {shown[k][1]} ({shown[k][2]})" for k in ("amount", "occurred_at", "reference", "provider")
             if k in filled and k in shown]  # fmt: skip
     if "line" in filled:
-        said.append(f"{_('number')} {in_message(line or '')}")
+        said.append(_("number") + " " + in_message(line or ""))
     click.echo(_("From the receipt: {fields}.").format(fields="; ".join(said) or _("nothing")))
     return line
 

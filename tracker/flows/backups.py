@@ -55,7 +55,7 @@ def write_backup(
     """Write the archive of everything `connection` sees, atomically: whole at `path`, or not there at all.
 
     `tables`: the tables as the database has them (reflected), for a database not yet at this topup's schema."""
-    partial = path.with_name(f".{path.name}.topup-partial")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.topup-partial")  # two processes never share one
     os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
     summary = BackupSummary(path, revision)
     members: dict[str, str] = {}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
@@ -28,7 +30,7 @@ READ_ONLY = "topup_read_only"  # an execution option: this transaction only read
 on_wait: Callable[[], None] | None = None  # told when a writer has to wait for another one
 # The newest revision in migrations/versions (a test holds the two together). Knowing it without Alembic lets
 # every command check the schema with one SELECT and start without importing Alembic and reading the revisions.
-HEAD = "0005"
+HEAD = "0006"
 KEPT_BACKUPS = 5
 
 
@@ -183,6 +185,9 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
+STALE_PARTIAL_SECONDS = 3600
+
+
 def _backup_sqlite(engine: Engine, backups_dir: Path | None, current: str) -> Path | None:
     database = engine.url.database
     if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
@@ -191,7 +196,9 @@ def _backup_sqlite(engine: Engine, backups_dir: Path | None, current: str) -> Pa
     backups_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = backups_dir / f"{Path(database).stem}-{stamp}-{current}.sqlite3"
-    partial = target.with_name(f".{target.name}.partial")  # a crash leaves this, never a file named like a backup
+    # A crash leaves this, never a file named like a backup; the process id keeps two topups migrating the same
+    # database at the same second (a household's two terminals) from writing one file.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     with sqlite3.connect(database) as source, sqlite3.connect(partial) as copy:
         source.backup(copy)
@@ -207,5 +214,8 @@ def _rotate(backups_dir: Path, stem: str) -> None:
     ours = sorted(backups_dir.glob(f"{stem}-*Z-*.sqlite3"))
     for old in ours[:-KEPT_BACKUPS]:
         old.unlink(missing_ok=True)
+    cutoff = time.time() - STALE_PARTIAL_SECONDS  # a younger one may be another process's copy in progress
     for stale in backups_dir.glob(f".{stem}-*.partial"):
-        stale.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()

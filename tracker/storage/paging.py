@@ -12,7 +12,7 @@ import operator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, ColumnElement, Row, Select, String, func, literal, or_, tuple_
+from sqlalchemy import Boolean, ColumnElement, Row, Select, String, func, literal, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -21,7 +21,7 @@ from tracker.domain.i18n import _
 from tracker.domain.phones import parse_phone
 from tracker.domain.records import TopUpFilter, TopUpSort
 from tracker.domain.vocab import SortKey
-from tracker.storage.models import Line, TopUp
+from tracker.storage.models import Line, Receipt, TopUp
 
 # The columns that group rows for each sort key; within a group rows follow time, then id. Lines sort by the name
 # shown (label, else number) with the id to keep equal names apart; amounts within their currency, never mixed.
@@ -148,7 +148,9 @@ def filtered(query: Select, f: TopUpFilter) -> Select:
         query = query.where(TopUp.channel == f.channel.value)
     if f.text:
         pattern = "%" + _escape_like(f.text.strip()) + "%"
-        query = query.where(or_(*(TextContains(c, pattern) for c in (TopUp.reference, TopUp.provider, TopUp.note))))
+        in_receipt = select(Receipt.id).where(Receipt.topup_id == TopUp.id, TextContains(Receipt.read_text, pattern))
+        fields = (TextContains(c, pattern) for c in (TopUp.reference, TopUp.provider, TopUp.note))
+        query = query.where(or_(*fields, in_receipt.exists()))  # what a receipt says is searchable too
     return query
 
 

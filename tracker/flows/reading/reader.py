@@ -27,13 +27,15 @@ def read_receipt(path: Path, zone: ZoneInfo) -> ReceiptReading:
     path = Path(path)
     try:
         size = path.stat().st_size
+        if not path.is_file():
+            raise IsADirectoryError(21, _("it is a folder, not a file"))
+        if size > MAX_BYTES:
+            raise InvalidInput(_("the file is too large to read ({size} MB)").format(size=size >> 20), where=str(path))
+        if is_pdf(path):
+            return _read_pdf(path, zone)
+        return _read_picture(path, zone)
     except OSError as exc:
         raise InvalidInput(_("cannot read the file: {why}").format(why=exc.strerror or exc), where=str(path)) from None
-    if size > MAX_BYTES:
-        raise InvalidInput(_("the file is too large to read ({size} MB)").format(size=size >> 20), where=str(path))
-    if is_pdf(path):
-        return _read_pdf(path, zone)
-    return _read_picture(path, zone)
 
 
 def _read_pdf(path: Path, zone: ZoneInfo) -> ReceiptReading:
