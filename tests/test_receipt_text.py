@@ -72,7 +72,8 @@ def test_phone_digits_masked_and_compared() -> None:
 @pytest.mark.parametrize(
     ("text", "operator"),
     [("Оплата Kcell", "kcell"), ("TELE2 KAZAKHSTAN", "tele2"), ("KINOPARK INTERACTIVE", None), ("Altel 4G", "altel"),
-     ("Билайн", "beeline"), ("activ-2", "activ"), ("Izi", "izi"), ("Kcellent", None)],
+     ("Билайн", "beeline"), ("activ-2", "activ"), ("Izi", "izi"), ("Kcellent", None),
+     ("Оплата: Кcеll", "kcell"), ("АLТЕL", "altel")],  # Cyrillic look-alikes, as OCR reads a Latin brand
 )  # fmt: skip
 def test_operators_are_found_as_whole_words_only(text: str, operator: str | None) -> None:
     assert find_operator(text) == operator

@@ -50,10 +50,22 @@ _NAME_RE = re.compile(r"(?<![\w])(" + "|".join(name for name, _code in NAMES) + 
 _BY_NAME = dict(NAMES)
 
 
+# Cyrillic letters that look like Latin ones: OCR of a Russian slip often reads "Kcell" as "Кcеll".
+LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсхуі", "ABEKMHOPCTXaeopcxyi")
+
+
 def find_operator(text: str) -> str | None:
-    """The operator a text names first, as a whole word (`Оплата Kcell`, `TELE2 KAZAKHSTAN`), or None."""
-    match = _NAME_RE.search(text)
+    """The operator a text names first, as a whole word (`Оплата Kcell`, `TELE2 KAZAKHSTAN`), or None; a brand
+    written with Cyrillic look-alike letters (as OCR reads it) counts too."""
+    match = _NAME_RE.search(text) or _NAME_RE.search(latin_lookalikes(text))
     return _BY_NAME[match.group(1).lower()] if match else None
+
+
+def latin_lookalikes(text: str) -> str:
+    """Cyrillic look-alikes inside Latin-looking words turned Latin (a whole Cyrillic word such as "Билайн" keeps
+    most of its letters, so it is not turned into a false Latin word)."""
+    return re.sub(r"[\w-]+", lambda m: m.group().translate(LOOKALIKES) if re.search("[A-Za-z0-9]", m.group())
+                  or len(m.group()) <= 6 else m.group(), text)  # fmt: skip
 
 
 def suggest(e164: str) -> str | None:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from tracker.domain.i18n import _
 
-WANTED = ("rus", "kaz", "eng")
+WANTED = ("eng", "rus", "kaz")
 CHINESE = "chi_sim"
 SECONDS = 30  # a slip takes a second or two; a picture that takes longer is not a slip
 
