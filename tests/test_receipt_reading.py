@@ -214,3 +214,32 @@ def test_a_receipt_with_nothing_to_compare_confirms_nothing(tracker: Tracker, tm
     (receipt,) = tracker.list_receipts(record.id)
     assert receipt.verdict == "unread" and not tracker.get_topup(record.id).confirmed
     assert tracker.check(CheckOptions(kinds=("receipt_disagrees",))).total == 0
+
+
+def test_a_bundles_receipts_are_judged_where_they_are_imported(tracker: Tracker, tmp_path: Path,
+                                                               templates: dict[str, str | None]) -> None:  # fmt: skip
+    from tests.test_exporting import fresh
+
+    wrong = text_pdf(tmp_path / "wrong.pdf", ["Чек"], qr=fiscal_url("1500.00", "20261120T100000", "T1"))
+    right = text_pdf(tmp_path / "right.pdf", ["Чек"], qr=fiscal_url("2000.00", "20261121T090000", "T2"))
+    add(tracker, reference="T1", receipts=(wrong,))
+    add(tracker, reference="T2", occurred_at="2026-11-21 09:00", receipts=(right,))
+    bundle = tmp_path / "claim.zip"
+    assert tracker.export_bundle(bundle) == (2, 2)
+    elsewhere = tmp_path / "accountant"
+    elsewhere.mkdir()
+    other = fresh(templates["sqlite"], elsewhere)  # type: ignore[arg-type]
+    try:
+        assert other.import_file(bundle).new == 2
+        found = other.check(CheckOptions(kinds=("receipt_disagrees",))).findings
+        assert [f.topup.uid for f in found] == [str(t.uid) for t in other.list_topups().items if t.reference == "T1"]
+        assert [t.confirmed for t in other.list_topups().items] == [True, False]  # newest first: T2, then T1
+    finally:
+        other.close()
+
+
+def test_a_fiscal_time_is_kazakhstans_for_a_user_who_reads_in_another_zone(home: Path, tmp_path: Path) -> None:
+    write_file(home / "config.toml", b'zone = "Asia/Shanghai"\n')
+    path = text_pdf(tmp_path / "slip.pdf", ["Чек"], qr=fiscal_url("2000.00", "20261124T140512"))
+    data = json.loads(run("receipts", "read", str(path), "--format", "json").stdout)
+    assert data["occurred_at"] == "2026-11-24T17:05:12+08:00"  # 14:05:12 in Almaty, shown in the user's zone

@@ -17,11 +17,13 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from tracker.domain.clock import localize, parse_instant
+from tracker.domain.clock import DEFAULT_ZONE, localize, parse_instant
+from tracker.domain.clock import zone as load_zone
 from tracker.domain.errors import InvalidInput
 from tracker.domain.money import implied_currency, parse_number
 from tracker.domain.operators import find_operator
 
+FISCAL_ZONE = load_zone(DEFAULT_ZONE)  # the whole country keeps one time (UTC+5) since March 2024
 # Hosts of Kazakhstan's fiscal data operators whose receipt links carry i (check), f (register), s (sum), t (time).
 FISCAL_HOSTS = ("oofd.kz", "ofd1.kz", "kofd.kz", "wofd.kz", "ofd.kz", "kazakhtelecom.kz")
 
@@ -77,8 +79,9 @@ class Found:
     provider: str | None = None
 
 
-def from_fiscal_url(url: str, zone: ZoneInfo) -> Found | None:
-    """The fields of a fiscal receipt link, or None when it is not one (another host, or no sum)."""
+def from_fiscal_url(url: str) -> Found | None:
+    """The fields of a fiscal receipt link, or None when it is not one (another host, or no sum). Its time is
+    Kazakhstan's local time whatever zone the user reads in (a traveller's may be Asia/Shanghai)."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -90,7 +93,7 @@ def from_fiscal_url(url: str, zone: ZoneInfo) -> Found | None:
     amount = _decimal(query.get("s"))
     if amount is None:
         return None
-    return Found(amount=amount, currency="KZT", occurred_at=_fiscal_time(query.get("t", ""), zone),
+    return Found(amount=amount, currency="KZT", occurred_at=_fiscal_time(query.get("t", "")),
                  reference=_token(query.get("i")), register=_token(query.get("f")))  # fmt: skip
 
 
@@ -207,10 +210,10 @@ def _phone(lines: list[str]) -> str | None:
     return None
 
 
-def _fiscal_time(text: str, zone: ZoneInfo) -> datetime | None:
+def _fiscal_time(text: str) -> datetime | None:
     for shape in ("%Y%m%dT%H%M%S", "%Y%m%dT%H%M"):
         try:
-            return localize(datetime.strptime(text, shape), zone, field="t").astimezone(UTC)
+            return localize(datetime.strptime(text, shape), FISCAL_ZONE, field="t").astimezone(UTC)
         except (ValueError, InvalidInput):
             continue
     return None

@@ -61,6 +61,8 @@ def _read_picture(path: Path, zone: ZoneInfo) -> ReceiptReading:
     image = open_image(path)
     codes = qr_texts(image)
     found = [("qr", f) for f in _fiscal(codes, zone)]
+    if any(f.amount is not None and f.occurred_at is not None for _source, f in found):
+        return _merge(found, "\n".join(codes), [])  # a fiscal code's sum and time are exact: no OCR's second
     text, note = _ocr(image)
     if text:
         found.append(("ocr", from_text(text, zone)))
@@ -68,7 +70,7 @@ def _read_picture(path: Path, zone: ZoneInfo) -> ReceiptReading:
 
 
 def _fiscal(codes: list[str], zone: ZoneInfo) -> list[Found]:
-    return [f for f in (from_fiscal_url(code, zone) for code in codes) if f is not None]
+    return [f for f in (from_fiscal_url(code) for code in codes) if f is not None]
 
 
 def _ocr(image: Image.Image) -> tuple[str, str | None]:
