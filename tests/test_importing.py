@@ -247,9 +247,12 @@ def test_the_kaspi_sample_keeps_only_mobile_payments(tracker: Tracker) -> None:
     assert all(t.verified_at is None for t in tracker.list_topups().items)
 
 
-def test_kaspi_needs_the_line(tracker: Tracker) -> None:
-    with pytest.raises(InvalidInput, match="give the line they are for with --line NUMBER"):
-        tracker.import_file(SAMPLES / "kaspi-statement.csv", "kaspi")
+def test_kaspi_rows_without_a_line_of_their_operator_are_held_not_guessed(tracker: Tracker) -> None:
+    report = tracker.import_file(SAMPLES / "kaspi-statement.csv", "kaspi")
+    assert not report.written and report.new == 0 and tracker.count_topups() == 0
+    reasons = " | ".join(r.why for r in report.refused)
+    assert "no line of Tele2 yet (--line-for tele2=NUMBER)" in reasons and "no line of Beeline yet" in reasons
+    assert all(r.column == "line" for r in report.refused)
 
 
 def kaspi_file(path: Path, body: str, encoding: str) -> Path:

@@ -69,3 +69,33 @@ async def test_export_writes_the_file_with_its_progress_and_says_so(tracker: Tra
         assert (bar.total, bar.progress) == (3, 3)
     assert (tmp_path / "november.csv").read_bytes().count(b"\r\n") == 4
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv" or "partial" in p.name) == ["november.csv"]
+
+
+async def test_a_statement_pdf_previews_reconciled_and_a_held_row_gets_its_line(tracker: Tracker,
+                                                                               tmp_path: Path) -> None:  # fmt: skip
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.statements import Row, statement_pdf
+
+    add(tracker, line="+77011234567", amount="500", occurred_at="2026-09-01 10:00")
+    add(tracker, line="+77751234567", amount="500", occurred_at="2026-09-01 11:00")  # two Kcell lines
+    rows = [Row(date(2026, 10, 30), Decimal("-2000"), "purchase", "Kcell"),
+            Row(date(2026, 10, 29), Decimal("-1500"), "purchase", "KINOPARK INTERACTIVE")]  # fmt: skip
+    pdf = statement_pdf(tmp_path / "kaspi.pdf", rows)
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(pdf)
+        await pilot.press("p")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#import-summary", Static).render())
+        assert "it adds up" in summary and "Покупка 1" in summary, summary
+        assert "2 lines of Kcell" in str(app.screen.query_one("#refused", DataTable).get_row_at(0)[3])
+        app.screen.query_one("#line-for", Input).value = "kcell=8 775 123 45 67"
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+    assert [t.line for t in tracker.list_topups().items if t.amount == Decimal("2000.00")] == ["+77751234567"]

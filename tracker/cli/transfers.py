@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -17,9 +18,11 @@ from tracker.cli.context import AppContext
 from tracker.cli.options import filter_options
 from tracker.cli.topups import _filters
 from tracker.domain import formatting as fmt
-from tracker.domain.i18n import N_, _
+from tracker.domain.errors import InvalidInput
+from tracker.domain.i18n import N_, _, ngettext
 from tracker.domain.phones import in_message
 from tracker.domain.records import ImportOptions, ImportReport
+from tracker.domain.statements import parse_line_for
 from tracker.domain.vocab import Source
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -77,7 +80,15 @@ def import_group() -> None:
     metavar="NAME|PATH",
     help=N_("How to read the file: canonical, kaspi, or the path of your own profile (.toml)."),
 )
-@click.option("--line", metavar="NUMBER", help=N_("The line for files that do not show numbers (statements)."))
+@click.option("--line", metavar="NUMBER", help=N_("Put every row on this line (files that do not show numbers)."))
+@click.option(
+    "--line-for",
+    "line_for",
+    multiple=True,
+    metavar="OPERATOR=NUMBER",
+    help=N_("The line a statement's rows of this operator go to, when you have several (repeatable)."),
+)
+@click.option("--force-line", is_flag=True, help=N_("With --line: also rows that pay another operator."))
 @click.option("--dry-run", is_flag=True, help=N_("Show exactly what would happen; write nothing."))
 @click.option(
     "--on-error",
@@ -90,17 +101,23 @@ def import_group() -> None:
 @click.option("--allow-duplicates", is_flag=True, help=N_("Import possible duplicates too."))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
-def import_file(app: AppContext, file: Path, profile: str, line: str | None, dry_run: bool, on_error: str,
-                rejects: Path | None, allow_duplicates: bool, output: str) -> None:  # fmt: skip
-    """Import a CSV file (or a bundle zip); all or nothing unless --on-error skip.
+def import_file(app: AppContext, file: Path, profile: str, line: str | None, line_for: tuple[str, ...],
+                force_line: bool, dry_run: bool, on_error: str, rejects: Path | None, allow_duplicates: bool,
+                output: str) -> None:  # fmt: skip
+    """Import a CSV file, a bundle zip or a Kaspi Gold statement PDF; all or nothing unless --on-error skip.
+
+    A statement is imported only when it adds up (opening balance and rows to the closing balance, each operation
+    type to its summary); each mobile payment goes to your line of its operator.
 
     \b
     Examples:
       topup import export.csv
+      topup import kaspi-october.pdf --line-for kcell=87011234567
       topup import kaspi.csv --profile kaspi --line 87011234567
     """
     options = ImportOptions(line=line, dry_run=dry_run, on_error=on_error, rejects=rejects,
-                            allow_duplicates=allow_duplicates)  # fmt: skip
+                            allow_duplicates=allow_duplicates, line_for=_line_for(line_for),
+                            force_line=force_line)  # fmt: skip
     size = file.stat().st_size if file.is_file() else 0
     with progress_bar(size, _("Importing")) as update:
         report = app.tracker.import_file(file, profile, options, progress=update)  # type: ignore[arg-type]
@@ -112,7 +129,41 @@ def import_file(app: AppContext, file: Path, profile: str, line: str | None, dry
         raise click.exceptions.Exit(1)
 
 
+def _line_for(given: tuple[str, ...]) -> dict[str, str]:
+    """`kcell=87011234567` pairs as {operator code: E.164}; a pair without `=` is a usage error (exit 2)."""
+    try:
+        return parse_line_for(given)
+    except InvalidInput as exc:
+        if "=" not in "".join(given):
+            raise click.BadParameter(exc.reason, param_hint="--line-for") from None
+        raise
+
+
+def _print_statement(report: ImportReport) -> None:
+    """The statement's header and that it adds up, then the rows left out, by operation."""
+    st = report.statement
+    if st is None:
+        return
+    first, last = st["period"]  # type: ignore[index,misc]
+    click.echo(_("Statement {account}, {first} to {last}: {rows} rows.").format(
+        account=st["account"] or st["card"] or "?", first=first or "?", last=last or "?", rows=st["rows"]))  # fmt: skip
+    if st["opening"] is not None:
+        opening, closing = (fmt.money(Decimal(str(st[k])), "KZT") for k in ("opening", "closing"))
+        said = _("It adds up: opening {opening} + rows = closing {closing}; each type matches its summary.")
+        click.echo(said.format(opening=opening, closing=closing))
+
+
+def _print_filtered(report: ImportReport) -> None:
+    for operation, (count, total) in report.filtered_by.items():
+        said = ngettext("left out: {operation}: {n} row, {amount}", "left out: {operation}: {n} rows, {amount}", count)
+        if not operation:  # a source without an operation column: one count for every row left out
+            said = ngettext("left out: {n} row, {amount}", "left out: {n} rows, {amount}", count)
+        click.echo(said.format(operation=operation, n=count, amount=fmt.signed_money(total, "KZT")))
+
+
 def _print_report(report: ImportReport, dry_run: bool) -> None:
+    _print_statement(report)
+    _print_filtered(report)
     for refused in report.refused[:SHOWN_PROBLEMS]:
         where = (
             _("{source}: row {row}, column {column}").format(

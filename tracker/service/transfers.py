@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -16,10 +18,12 @@ from tracker.domain.vocab import Source
 from tracker.flows.exporting.bundles import write_bundle
 from tracker.flows.exporting.rows import iter_pages
 from tracker.flows.exporting.writer import write_rows
-from tracker.flows.importing.bundles import is_bundle, opened_bundle
+from tracker.flows.importing.bundles import is_bundle, is_workbook, opened_bundle
 from tracker.flows.importing.importer import Importer, Judged, Progress
 from tracker.flows.importing.profile import builtin_names, load_profile
 from tracker.flows.importing.reading import inspect_file
+from tracker.flows.importing.statements import read_statement, statement_csv
+from tracker.flows.reading.pdf import is_pdf
 from tracker.service.base import ServiceBase, discard
 from tracker.storage.models import History, ImportBatch, TopUp
 
@@ -35,14 +39,19 @@ class TransfersPart(ServiceBase):
                     progress: Progress | None = None) -> ImportReport:  # fmt: skip
         """Import a CSV or a bundle in one transaction; kept only when nothing was refused (or --on-error skip)."""
         options = options or ImportOptions()
+        path = Path(path)
+        if path.is_file() and is_pdf(path):  # a bank statement as the bank gives it
+            return self._import_statement(path, profile, options, progress)
         chosen = load_profile(profile)
-        if "line" not in chosen.columns and not options.line:
+        if "line" not in chosen.columns and not options.line and "operator" not in chosen.derive:
             raise InvalidInput(
                 _("files of the {profile} profile do not show the phone number").format(profile=chosen.name),
                 where="--line",
                 hint=_("give the line they are for with --line NUMBER"),
             )
-        path = Path(path)
+        if is_bundle(path) and is_workbook(path):
+            raise InvalidInput(_("an Excel workbook, not a CSV file"), where=str(path),
+                               hint=_("in Excel: File, Save As, CSV UTF-8; then import that file"))  # fmt: skip
         if is_bundle(path):
             with opened_bundle(path) as (csv_path, bundled, files):
                 report = self._import(csv_path, chosen, options, progress, bundled, files)
@@ -65,6 +74,29 @@ class TransfersPart(ServiceBase):
             elif files is not None:  # the bundle's receipts join the store only with the import that uses them
                 for sha in bundled:
                     self.store.put(files / sha)
+        return report
+
+    def _import_statement(self, path: Path, profile: str, options: ImportOptions,
+                          progress: Progress | None) -> ImportReport:  # fmt: skip
+        """A Kaspi Gold PDF: read, refused unless it reconciles, then imported as its rows with the kaspi profile
+        (the one profile that reads statements today, so `--profile canonical`, the default, means it too)."""
+        statement = read_statement(path)
+        chosen = load_profile("kaspi" if profile == "canonical" else profile)
+        if options.on_error == "skip" and options.rejects is None:  # beside the PDF, not in the temporary folder
+            options = replace(options, rejects=path.with_name(f"{path.stem}.rejects.csv"))
+        with tempfile.TemporaryDirectory(prefix="topup-statement-") as folder:
+            rows = statement_csv(statement, Path(folder), path.name)
+            report = self._import(rows, chosen, options, progress, {}, None)
+        report.source = path.name
+        first, last = statement.period or (None, None)
+        report.statement = {
+            "account": statement.account, "card": statement.card,
+            "period": [str(first) if first else None, str(last) if last else None],
+            "opening": None if statement.opening is None else f"{statement.opening:f}",
+            "closing": None if statement.closing is None else f"{statement.closing:f}",
+            "rows": len(statement.rows), "reconciled": True,
+            "summary": {kind: f"{value:f}" for kind, value in statement.summary.items()},
+        }  # fmt: skip
         return report
 
     def list_batches(self) -> list[BatchRecord]:

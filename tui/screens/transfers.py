@@ -30,6 +30,7 @@ from tracker.domain.clock import month_bounds, parse_month
 from tracker.domain.errors import Cancelled
 from tracker.domain.i18n import N_, _
 from tracker.domain.records import ImportOptions, ImportReport, TopUpFilter
+from tracker.domain.statements import parse_line_for
 from tracker.domain.vocab import Source
 from tui.core import tracker_of
 from tui.language import Translated
@@ -37,10 +38,10 @@ from tui.workers import ReportsWorkerErrors
 
 
 class CsvTree(DirectoryTree):
-    """Folders, and the files topup can import: CSV and bundles."""
+    """Folders, and the files topup can import: CSV, bundles and bank statement PDFs."""
 
     def filter_paths(self, paths):
-        return [p for p in paths if p.is_dir() or p.suffix.lower() in (".csv", ".zip", ".txt")]
+        return [p for p in paths if p.is_dir() or p.suffix.lower() in (".csv", ".zip", ".txt", ".pdf")]
 
 
 ROW_WIDTH = 6  # row numbers of a file of up to 999 999 rows
@@ -72,6 +73,8 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
                     [("canonical", "canonical")], value="canonical", allow_blank=False, id="profile", compact=True
                 )
                 yield Input(placeholder=_("line, for statements without numbers"), id="line", compact=True)
+                yield Input(placeholder=_("operator=line for rows held (kcell=8701…, beeline=…)"), id="line-for",
+                            compact=True)  # fmt: skip
                 yield Static("", id="import-summary")
                 yield ProgressBar(id="import-progress", show_eta=True)
         yield Label(_("Refused rows"), classes="section")
@@ -120,8 +123,10 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
 
     def _options(self, dry_run: bool) -> tuple[Path, str, ImportOptions]:
         line = self.query_one("#line", Input).value.strip() or None
+        line_for = parse_line_for(self.query_one("#line-for", Input).value)
         # After a preview the good rows go in and the refused ones are written beside the file, fixable there.
-        options = ImportOptions(line=line, dry_run=dry_run, allow_rows=frozenset(self.chosen), on_error="skip")
+        options = ImportOptions(line=line, dry_run=dry_run, allow_rows=frozenset(self.chosen), on_error="skip",
+                                line_for=line_for)  # fmt: skip
         return (
             Path(self.query_one("#path", Input).value.strip()),
             str(self.query_one("#profile", Select).value),
@@ -168,7 +173,8 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
                 _("imported as batch {id}").format(id=report.batch_id) if report.written else _("nothing was written")
             )
         )
-        self.query_one("#import-summary", Static).update(f"{report.summary}\n{outcome}")
+        said = [*statement_lines(report), report.summary, outcome]
+        self.query_one("#import-summary", Static).update("\n".join(said))
         refused = self.query_one("#refused", DataTable)
         refused.clear()
         for r in report.refused:
@@ -285,3 +291,18 @@ class ExportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         else:
             text = _("Wrote {rows} top-ups to {path}.").format(rows=rows, path=target)
         self.app.call_from_thread(say, text)
+
+
+def statement_lines(report: ImportReport) -> list[str]:
+    """A statement's account, period and that it adds up, and the rows left out by operation: what the preview
+    says above its tables."""
+    lines = []
+    if report.statement:
+        first, last = report.statement["period"]  # type: ignore[index,misc]
+        account = report.statement["account"] or report.statement["card"] or "?"
+        lines.append(_("Statement {account}, {first} to {last}: it adds up.").format(account=account, first=first,
+                                                                                      last=last))  # fmt: skip
+    left = [f"{op or '…'} {n}" for op, (n, _total) in report.filtered_by.items()]
+    if left:
+        lines.append(_("Left out: {kinds}").format(kinds=", ".join(left)))
+    return lines

@@ -39,6 +39,8 @@ class ImportReport:
     batch_id: int | None = None
     written: bool = False
     rejects_path: str | None = None
+    filtered_by: dict[str, list] = field(default_factory=dict)  # operation as written -> [rows, sum of amounts]
+    statement: dict[str, object] | None = None  # a bank statement's header and its reconciliation
 
     @property
     def summary(self) -> str:
@@ -60,6 +62,10 @@ class ImportReport:
             "duplicate_rows": [{"row": d.row, "reason": d.reason, "matches": d.matches_uid} for d in self.duplicates],
             "new_lines": self.new_lines,
             "notes": self.notes,
+            "filtered": {
+                op or "other": {"rows": n, "sum": f"{total:f}"} for op, (n, total) in self.filtered_by.items()
+            },
+            "statement": self.statement,
         }
 
 
@@ -71,3 +77,5 @@ class ImportOptions:
     rejects: Path | None = None
     allow_duplicates: bool = False
     allow_rows: frozenset[int] = frozenset()  # possible duplicates the user chose to import, by row number
+    line_for: dict[str, str] = field(default_factory=dict)  # operator code -> the line its rows go to (E.164)
+    force_line: bool = False  # --line even for rows whose operator is not the line's

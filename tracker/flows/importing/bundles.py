@@ -36,6 +36,15 @@ def is_bundle(path: Path) -> bool:
     return path.is_file() and zipfile.is_zipfile(path)
 
 
+def is_workbook(path: Path) -> bool:
+    """An Excel .xlsx file (a zip too): topup reads CSV, and says how to get one rather than call it a bad bundle."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
 @contextmanager
 def opened_bundle(path: Path) -> Iterator[tuple[Path, dict[str, tuple[str, str, int]], Path]]:
     """Check the manifest and every member's size and hash, and yield the CSV's path, each receipt's (name, media

@@ -26,7 +26,8 @@ from tracker.domain.operators import brand
 from tracker.domain.phones import in_message, masked_digits, parse_phone
 from tracker.domain.records import DuplicateRow, ImportOptions, ImportReport, NewTopUp, RefusedRow
 from tracker.domain.records.readings import ReceiptReading
-from tracker.flows.importing.mapping import to_canonical, values_of
+from tracker.flows.importing.lines import LineChooser
+from tracker.flows.importing.mapping import count_filtered, to_canonical, values_of
 from tracker.flows.importing.profile import Profile
 from tracker.flows.importing.reading import Rows, SourceFile, column_index
 from tracker.flows.importing.rejects import Rejects
@@ -84,6 +85,7 @@ class Importer:
         self.ctx = ctx
         self.now = now
         self._lines: dict[str, tuple[int, str | None]] | None = None
+        self.lines = LineChooser(session)
         self._inserter: BulkInsert | None = None
 
     def run(
@@ -147,8 +149,9 @@ class Importer:
             try:
                 values = to_canonical(cells, index, profile, options.line)
                 if values is None:
-                    report.filtered += 1
+                    count_filtered(report, values_of(cells, index), profile)
                     continue
+                self.lines.choose(values, options)
                 new = parse_fields(values, self.ctx)
             except InvalidInputs as exc:
                 self._refuse_all(report, rejects, cells, number, exc.errors, headers, values_of(cells, index))

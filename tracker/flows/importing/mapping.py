@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tracker.domain.errors import InvalidInput, InvalidInputs, field_error
 from tracker.domain.formulas import unescape
 from tracker.domain.i18n import _
 from tracker.domain.money import parse_number
+from tracker.domain.records import ImportReport
 from tracker.flows.importing.profile import Profile
 
 AMOUNT_FIELDS = ("amount", "paid_amount", "fee", "credited_amount")
@@ -64,3 +67,15 @@ def _normalise_amounts(values: dict[str, str], profile: Profile) -> None:
         values[key] = f"{value:f}"
     if errors:
         raise InvalidInputs(errors)
+
+
+def count_filtered(report: ImportReport, values: dict[str, str], profile: Profile) -> None:
+    """A row the profile leaves out, counted by its operation (and its amount summed) for the report."""
+    report.filtered += 1
+    operation = values.get("operation", "").strip()  # "" where the source has no operation column
+    try:
+        amount = parse_number(values.get("amount", "") or "0", decimal_mark=profile.decimal_mark)
+    except InvalidInput:
+        amount = Decimal(0)
+    count, total = report.filtered_by.get(operation, (0, Decimal(0)))
+    report.filtered_by[operation] = [count + 1, total + amount]

@@ -1,0 +1,67 @@
+"""Which line a statement row goes to: the one named, the user's one line of the row's operator, or none (held)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.domain.errors import InvalidInput, field_error
+from tracker.domain.i18n import _
+from tracker.domain.operators import brand
+from tracker.domain.phones import in_message, parse_phone
+from tracker.domain.records import ImportOptions
+from tracker.storage.models import Line
+
+
+class LineChooser:
+    """Asked once per row of an import; reads the lines once (a household has a few, a shop a few thousand)."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self._by_operator: dict[str | None, list[str]] | None = None
+        self._operator_by_number: dict[str, str | None] | None = None
+
+    def choose(self, values: dict[str, str], options: ImportOptions) -> None:
+        """A statement row without a number goes to the user's one line of its operator (or the one named with
+        --line-for); with several lines or none it is held for the user to choose, never put on a wrong line. With
+        --line, a row naming another operator than that line's is refused unless --force-line."""
+        operator = values.get("operator", "").strip()
+        if values.get("line", "").strip():
+            if options.line and operator and not options.force_line:
+                ours = self._operator_of(values["line"])
+                if ours and ours != operator:
+                    raise field_error("line", in_message(parse_phone(values["line"]).e164),
+                                      _("the row pays {theirs}, the line is {ours}").format(
+                                          theirs=brand(operator), ours=brand(ours)),
+                                      _("--force-line puts it there anyway"))  # fmt: skip
+            return
+        if not operator:
+            return  # parse_fields says the line is missing
+        chosen = options.line_for.get(operator)
+        candidates = [chosen] if chosen else self._lines_of(operator)
+        if len(candidates) == 1:
+            values["line"] = candidates[0]
+            return
+        why = (_("{n} lines of {operator}: choose one").format(n=len(candidates), operator=brand(operator))
+               if candidates else _("no line of {operator} yet").format(operator=brand(operator)))  # fmt: skip
+        raise field_error("line", brand(operator), why, _("--line-for {code}=NUMBER").format(code=operator))
+
+    def _lines_of(self, operator: str) -> list[str]:
+        if self._by_operator is None:
+            query = select(Line.operator, Line.number).where(Line.archived.is_(False)).order_by(Line.number)
+            self._by_operator = {}
+            for code, number in self.s.execute(query):
+                self._by_operator.setdefault(code, []).append(number)
+        return self._by_operator.get(operator, [])
+
+    def _operator_of(self, number: str) -> str | None:
+        try:
+            e164 = parse_phone(number).e164
+        except InvalidInput:
+            return None
+        return self._operators().get(e164)
+
+    def _operators(self) -> dict[str, str | None]:
+        if self._operator_by_number is None:
+            self._operator_by_number = {n: o for n, o in self.s.execute(select(Line.number, Line.operator))}
+        return self._operator_by_number
