@@ -99,3 +99,42 @@ async def test_a_statement_pdf_previews_reconciled_and_a_held_row_gets_its_line(
         await pilot.press("i")
         await settle(pilot)
     assert [t.line for t in tracker.list_topups().items if t.amount == Decimal("2000.00")] == ["+77751234567"]
+
+
+async def test_a_held_statement_row_gets_its_line_chosen_row_by_row(tracker: Tracker, tmp_path: Path) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.statements import Row, statement_pdf
+    from tui.screens.dialogs import ChoiceDialog
+
+    add(tracker, line="+77011234567", amount="500", occurred_at="2026-09-01 10:00")
+    add(tracker, line="+77751234567", amount="500", occurred_at="2026-09-01 11:00")  # two Kcell lines
+    add(tracker, line="+77051234567", amount="500", occurred_at="2026-09-01 12:00")  # one Beeline line
+    rows = [Row(date(2026, 10, 30), Decimal("-2000"), "purchase", "Kcell"),
+            Row(date(2026, 10, 29), Decimal("-3000"), "purchase", "Beeline")]  # fmt: skip
+    pdf = statement_pdf(tmp_path / "kaspi.pdf", rows)
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(120, 48)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(pdf)
+        await pilot.press("p")
+        await settle(pilot)
+        placed = app.screen.query_one("#placed", DataTable)
+        assert [str(placed.get_row_at(0)[1])] == ["+7 705 123 4567"]  # Beeline's one line, said before importing
+        app.screen.query_one("#refused", DataTable).focus()
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        options = app.screen.query_one("#choices")
+        index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "+77751234567")  # type: ignore[attr-defined]
+        options.highlighted = index  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#refused", DataTable).row_count == 0
+        assert placed.row_count == 2
+        await pilot.press("i")
+        await settle(pilot)
+    got = {t.amount: t.line for t in tracker.list_topups().items if t.amount > Decimal("500")}
+    assert got == {Decimal("2000.00"): "+77751234567", Decimal("3000.00"): "+77051234567"}

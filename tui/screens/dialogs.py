@@ -115,3 +115,21 @@ class LanguageDialog(Translated, ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+
+class ChoiceDialog(Translated, ModalScreen[str | None]):
+    """One of a few values, each shown with its caption (the line for a statement row held for a choice)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"))]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text, self.choices = title, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*[Option(caption, id=value) for caption, value in self.choices], id="choices")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

@@ -26,14 +26,17 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
+from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, parse_month
 from tracker.domain.errors import Cancelled
 from tracker.domain.i18n import N_, _
+from tracker.domain.operators import brand
 from tracker.domain.records import ImportOptions, ImportReport, TopUpFilter
 from tracker.domain.statements import parse_line_for
 from tracker.domain.vocab import Source
 from tui.core import tracker_of
 from tui.language import Translated
+from tui.screens.dialogs import ChoiceDialog
 from tui.workers import ReportsWorkerErrors
 
 
@@ -55,6 +58,7 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         Binding("space", "toggle_row", N_("Import/skip duplicate")),
         Binding("escape", "cancel", N_("Cancel")),
         Binding("z", "undo_batch", N_("Undo batch")),
+        Binding("l", "choose_line", N_("Line for a held row")),
     ]
 
     def __init__(self, start: Path | None = None) -> None:
@@ -62,6 +66,7 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         self.start = start or Path.cwd()
         self.preview: ImportReport | None = None
         self.chosen: set[int] = set()
+        self.row_lines: dict[int, str] = {}  # a statement row held for a choice -> the line the user chose
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,6 +84,8 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
                 yield ProgressBar(id="import-progress", show_eta=True)
         yield Label(_("Refused rows"), classes="section")
         yield DataTable(id="refused", cursor_type="row")
+        yield Label(_("Statement rows and their lines (l on a held row above: choose its line)"), classes="section")
+        yield DataTable(id="placed", cursor_type="row")
         yield Label(_("Possible duplicates (space: import or skip)"), classes="section")
         yield DataTable(id="duplicates", cursor_type="row")
         yield Label(_("Earlier imports (z: undo)"), classes="section")
@@ -95,6 +102,7 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         for label, width in ((_("Row"), ROW_WIDTH), (_("Import?"), 7), (_("Why held back"), REASON_WIDTH)):
             duplicates.add_column(label, width=width)
         self.query_one("#batches", DataTable).add_columns(_("Batch"), _("File"), _("New"), _("Present"), "")
+        self.query_one("#placed", DataTable).add_columns(_("Row"), _("Line"))
         self._load_batches()
         self._load_profiles()
 
@@ -113,6 +121,7 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         select.value = chosen if chosen in names else "canonical"
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        self.row_lines.clear()  # choices were for the rows of the file before
         self.query_one("#path", Input).value = str(event.path)
         self.action_preview()
 
@@ -126,7 +135,7 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         line_for = parse_line_for(self.query_one("#line-for", Input).value)
         # After a preview the good rows go in and the refused ones are written beside the file, fixable there.
         options = ImportOptions(line=line, dry_run=dry_run, allow_rows=frozenset(self.chosen), on_error="skip",
-                                line_for=line_for)  # fmt: skip
+                                line_for=line_for, line_for_rows=dict(self.row_lines))  # fmt: skip
         return (
             Path(self.query_one("#path", Input).value.strip()),
             str(self.query_one("#profile", Select).value),
@@ -177,12 +186,40 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         self.query_one("#import-summary", Static).update("\n".join(said))
         refused = self.query_one("#refused", DataTable)
         refused.clear()
-        for r in report.refused:
-            refused.add_row(str(r.row), r.column, r.value, r.why)
+        for n, r in enumerate(report.refused):
+            refused.add_row(str(r.row), r.column, r.value, r.why, key=f"{n}:{r.row}:{r.column}")
+        placed = self.query_one("#placed", DataTable)
+        placed.clear()
+        for row, line in report.placed:
+            placed.add_row(str(row), fmt.phone(line))
         duplicates = self.query_one("#duplicates", DataTable)
         duplicates.clear()
         for d in report.duplicates:
             duplicates.add_row(str(d.row), self._mark(d.row), d.reason, key=str(d.row))
+
+    def action_choose_line(self) -> None:
+        """The line for the statement row under the cursor in the refused table, when it was held for a choice."""
+        table = self.query_one("#refused", DataTable)
+        if not table.row_count:
+            return
+        _n, row, column = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value).split(":", 2)
+        if column != "line":
+            self.notify(_("This row is not held for a line: it is refused for another reason."), severity="warning")
+            return
+        self._pick_line(int(row))
+
+    @work(thread=True, exit_on_error=False, group="lines")
+    def _pick_line(self, row: int) -> None:
+        lines = tracker_of(self).list_lines()
+        choices = [(f"{line.label or ''}  {fmt.phone(line.number)}  {brand(line.operator)}".strip(), line.number)
+                   for line in lines]  # fmt: skip
+        title = _("Line for row {row}").format(row=row)
+        self.app.call_from_thread(self.app.push_screen, ChoiceDialog(title, choices),
+                                  lambda number: number and self._line_chosen(row, number))  # fmt: skip
+
+    def _line_chosen(self, row: int, number: str) -> None:
+        self.row_lines[row] = number
+        self._run(*self._options(dry_run=True))
 
     def _mark(self, row: int) -> Text:
         return Text(_("import"), style="bold") if row in self.chosen else Text(_("skip"))

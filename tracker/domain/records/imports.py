@@ -41,6 +41,7 @@ class ImportReport:
     rejects_path: str | None = None
     filtered_by: dict[str, list] = field(default_factory=dict)  # operation as written -> [rows, sum of amounts]
     statement: dict[str, object] | None = None  # a bank statement's header and its reconciliation
+    placed: list[tuple[int, str]] = field(default_factory=list)  # (row, line) where the import chose the line
 
     @property
     def summary(self) -> str:
@@ -66,6 +67,7 @@ class ImportReport:
                 op or "other": {"rows": n, "sum": f"{total:f}"} for op, (n, total) in self.filtered_by.items()
             },
             "statement": self.statement,
+            "placed": [{"row": row, "line": line} for row, line in self.placed],
         }
 
 
@@ -79,3 +81,4 @@ class ImportOptions:
     allow_rows: frozenset[int] = frozenset()  # possible duplicates the user chose to import, by row number
     line_for: dict[str, str] = field(default_factory=dict)  # operator code -> the line its rows go to (E.164)
     force_line: bool = False  # --line even for rows whose operator is not the line's
+    line_for_rows: dict[int, str] = field(default_factory=dict)  # row number -> line, chosen row by row in the app

@@ -151,8 +151,10 @@ class Importer:
                 if values is None:
                     count_filtered(report, values_of(cells, index), profile)
                     continue
-                self.lines.choose(values, options)
+                chosen = self.lines.choose(values, options, number)
                 new = parse_fields(values, self.ctx)
+                if chosen:
+                    report.placed.append((number, new.line))
             except InvalidInputs as exc:
                 self._refuse_all(report, rejects, cells, number, exc.errors, headers, values_of(cells, index))
                 continue

@@ -21,11 +21,15 @@ class LineChooser:
         self._by_operator: dict[str | None, list[str]] | None = None
         self._operator_by_number: dict[str, str | None] | None = None
 
-    def choose(self, values: dict[str, str], options: ImportOptions) -> None:
+    def choose(self, values: dict[str, str], options: ImportOptions, row: int = 0) -> bool:
         """A statement row without a number goes to the user's one line of its operator (or the one named with
         --line-for); with several lines or none it is held for the user to choose, never put on a wrong line. With
-        --line, a row naming another operator than that line's is refused unless --force-line."""
+        --line, a row naming another operator than that line's is refused unless --force-line. True when this
+        chose the row's line (the preview says which line each such row goes to)."""
         operator = values.get("operator", "").strip()
+        if row in options.line_for_rows:  # the user's choice for this very row, in the app's preview
+            values["line"] = options.line_for_rows[row]
+            return True
         if values.get("line", "").strip():
             if options.line and operator and not options.force_line:
                 ours = self._operator_of(values["line"])
@@ -34,14 +38,14 @@ class LineChooser:
                                       _("the row pays {theirs}, the line is {ours}").format(
                                           theirs=brand(operator), ours=brand(ours)),
                                       _("--force-line puts it there anyway"))  # fmt: skip
-            return
+            return False
         if not operator:
-            return  # parse_fields says the line is missing
+            return False  # parse_fields says the line is missing
         chosen = options.line_for.get(operator)
         candidates = [chosen] if chosen else self._lines_of(operator)
         if len(candidates) == 1:
             values["line"] = candidates[0]
-            return
+            return True
         why = (_("{n} lines of {operator}: choose one").format(n=len(candidates), operator=brand(operator))
                if candidates else _("no line of {operator} yet").format(operator=brand(operator)))  # fmt: skip
         raise field_error("line", brand(operator), why, _("--line-for {code}=NUMBER").format(code=operator))
