@@ -51,10 +51,13 @@ class Row:
     foreign: str = ""  # e.g. "- 14 000,00 KRW"
 
 
-def money(value: Decimal) -> str:
+SPACES = ("\u00a0", "\u202f", " ")  # Kaspi groups digits with non-breaking, narrow or plain spaces
+
+
+def money(value: Decimal, space: str = "\u00a0") -> str:
     sign = "-" if value < 0 else "+"
     whole, cents = f"{abs(value):.2f}".split(".")
-    groups = f"{int(whole):,}".replace(",", "\u00a0")
+    groups = f"{int(whole):,}".replace(",", space)
     return f"{sign} {groups},{cents} ₸"
 
 
@@ -97,8 +100,8 @@ def statement_pdf(path: Path, rows: list[Row], *, lang: str = "ru", opening: Dec
             pdf.add_page()
             pdf.set_font("body", size=9)
         line(w["header"])
-        for r in rows[page * per_page : (page + 1) * per_page]:
-            line(f"{r.day:%d.%m.%y} {money(r.amount)} {w['ops'][r.kind]} {r.details}")
+        for n, r in enumerate(rows[page * per_page : (page + 1) * per_page]):
+            line(f"{r.day:%d.%m.%y} {money(r.amount, SPACES[n % 3])} {w['ops'][r.kind]} {r.details}")
             if r.more:
                 line(r.more)
             if r.foreign:

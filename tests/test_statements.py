@@ -140,12 +140,38 @@ def test_a_halyk_homebank_csv(tracker: Tracker, db: str, tmp_path: Path) -> None
                     (LINES["beeline"], Decimal("1500.00"), Decimal("50.00"), "Halyk")}  # fmt: skip
 
 
-def test_an_excel_workbook_is_named_with_the_way_to_a_csv(db: str, tmp_path: Path) -> None:
-    import zipfile
+def test_a_halyk_homebank_workbook_as_the_bank_gives_it(tracker: Tracker, db: str, tmp_path: Path) -> None:
+    from datetime import datetime
 
-    path = tmp_path / "halyk.xlsx"
-    with zipfile.ZipFile(path, "w") as workbook:
-        workbook.writestr("[Content_Types].xml", "<Types/>")
-        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["АО «Народный Банк Казахстана»"])
+    sheet.append(["Выписка по карте *1234 за период 01.10.2026 - 31.10.2026"])
+    sheet.append([])
+    sheet.append(["Дата проведения операции", "Описание операции", "Сумма операции", "Валюта операции",
+                  "Приход в валюте счета", "Расход в валюте счета", "Комиссия", "Валюта счета"])  # fmt: skip
+    sheet.append([datetime(2026, 10, 5, 10, 15), "Оплата Kcell", 2000, "KZT", None, 2000, 0, "KZT"])
+    sheet.append([datetime(2026, 10, 6, 19, 40), "KINOPARK INTERACTIVE", 3000, "KZT", None, 3000, 0, "KZT"])
+    sheet.append([datetime(2026, 10, 8, 12, 30), "BEELINE KAZAKHSTAN", 1500.5, "KZT", None, 1500.5, 50, "KZT"])
+    path = tmp_path / "homebank.xlsx"
+    book.save(path)
+    result = run(db, "import", str(path), "--profile", "halyk", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["new"] == 2
+    kept = {(t.line, t.amount) for t in tracker.list_topups().items}
+    assert kept == {(LINES["kcell"], Decimal("2000.00")), (LINES["beeline"], Decimal("1500.50"))}
+    (beeline,) = [t for t in tracker.list_topups().items if t.line == LINES["beeline"]]
+    assert beeline.occurred_at.hour == 7 and beeline.fee == Decimal("50.00")  # 12:30 in Almaty
+
+
+def test_a_workbook_without_the_profiles_table_is_named(db: str, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Something else", "entirely"])
+    path = tmp_path / "other.xlsx"
+    book.save(path)
     result = run(db, "import", str(path), "--profile", "halyk")
-    assert result.exit_code == 1 and "an Excel workbook" in result.output and "CSV UTF-8" in result.output
+    assert result.exit_code == 1 and "no table with a date column" in result.output

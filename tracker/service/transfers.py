@@ -23,6 +23,7 @@ from tracker.flows.importing.importer import Importer, Judged, Progress
 from tracker.flows.importing.profile import builtin_names, load_profile
 from tracker.flows.importing.reading import inspect_file
 from tracker.flows.importing.statements import read_statement, statement_csv
+from tracker.flows.importing.workbooks import workbook_csv
 from tracker.flows.reading.pdf import is_pdf
 from tracker.service.base import ServiceBase, discard
 from tracker.storage.models import History, ImportBatch, TopUp
@@ -49,9 +50,12 @@ class TransfersPart(ServiceBase):
                 where="--line",
                 hint=_("give the line they are for with --line NUMBER"),
             )
-        if is_bundle(path) and is_workbook(path):
-            raise InvalidInput(_("an Excel workbook, not a CSV file"), where=str(path),
-                               hint=_("in Excel: File, Save As, CSV UTF-8; then import that file"))  # fmt: skip
+        if is_bundle(path) and is_workbook(path):  # an .xlsx statement: its first sheet's table, as the profile's CSV
+            options = rejects_beside(path, options)
+            with tempfile.TemporaryDirectory(prefix="topup-workbook-") as folder:
+                report = self._import(workbook_csv(path, chosen, Path(folder)), chosen, options, progress, {}, None)
+            report.source = path.name
+            return report
         if is_bundle(path):
             with opened_bundle(path) as (csv_path, bundled, files):
                 report = self._import(csv_path, chosen, options, progress, bundled, files)
@@ -82,8 +86,7 @@ class TransfersPart(ServiceBase):
         (the one profile that reads statements today, so `--profile canonical`, the default, means it too)."""
         statement = read_statement(path)
         chosen = load_profile("kaspi" if profile == "canonical" else profile)
-        if options.on_error == "skip" and options.rejects is None:  # beside the PDF, not in the temporary folder
-            options = replace(options, rejects=path.with_name(f"{path.stem}.rejects.csv"))
+        options = rejects_beside(path, options)
         with tempfile.TemporaryDirectory(prefix="topup-statement-") as folder:
             rows = statement_csv(statement, Path(folder), path.name)
             report = self._import(rows, chosen, options, progress, {}, None)
@@ -203,6 +206,13 @@ class TransfersPart(ServiceBase):
             partial.unlink(missing_ok=True)
             raise
         return counts
+
+
+def rejects_beside(path: Path, options: ImportOptions) -> ImportOptions:
+    """Refused rows of a file read through a temporary CSV (a PDF, a workbook) go beside the file itself."""
+    if options.on_error == "skip" and options.rejects is None:
+        return replace(options, rejects=path.with_name(f"{path.stem}.rejects.csv"))
+    return options
 
 
 PARTIAL = ".topup-partial"

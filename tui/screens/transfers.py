@@ -84,7 +84,8 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
                 yield ProgressBar(id="import-progress", show_eta=True)
         yield Label(_("Refused rows"), classes="section")
         yield DataTable(id="refused", cursor_type="row")
-        yield Label(_("Statement rows and their lines (l on a held row above: choose its line)"), classes="section")
+        yield Label(_("Statement rows and their lines (l on a held row above: choose its line)"), classes="section",
+                    id="placed-title")  # fmt: skip
         yield DataTable(id="placed", cursor_type="row")
         yield Label(_("Possible duplicates (space: import or skip)"), classes="section")
         yield DataTable(id="duplicates", cursor_type="row")
@@ -103,6 +104,8 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
             duplicates.add_column(label, width=width)
         self.query_one("#batches", DataTable).add_columns(_("Batch"), _("File"), _("New"), _("Present"), "")
         self.query_one("#placed", DataTable).add_columns(_("Row"), _("Line"))
+        for widget in (self.query_one("#placed"), self.query_one("#placed-title")):
+            widget.display = False
         self._load_batches()
         self._load_profiles()
 
@@ -192,6 +195,9 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         placed.clear()
         for row, line in report.placed:
             placed.add_row(str(row), fmt.phone(line))
+        held = any(r.column == "line" for r in report.refused)
+        for widget in (placed, self.query_one("#placed-title")):  # shown for statements, whose rows find lines
+            widget.display = bool(report.placed) or held
         duplicates = self.query_one("#duplicates", DataTable)
         duplicates.clear()
         for d in report.duplicates:
