@@ -53,7 +53,7 @@ def test_skip_then_reimport_then_undo(tmp_path: Path) -> None:
     ]
     again = run("import", str(write(tmp_path / "again.csv", GOOD)))
     assert again.stdout.splitlines()[-2] == "0 new, 1 already present, 0 possible duplicates, 0 refused"
-    assert run("import", "undo", "1").stdout == "Undid import batch 1: 1 top-ups deleted.\n"
+    assert run("import", "undo", "1").stdout == "Undid import batch 1: 1 top-up deleted.\n"
     assert run("list").stdout == "No top-ups match.\n"
     missing = run("import", "undo", "9")
     assert (missing.exit_code, missing.stderr) == (1, "error: no import batch 9 (see `topup import list`)\n")
@@ -84,11 +84,11 @@ def test_export_to_a_file_stdout_and_a_bundle(tmp_path: Path) -> None:
     run("import", str(write(tmp_path / "in.csv", GOOD)))
     out = tmp_path / "out.csv"
     result = run("export", str(out))
-    assert (result.exit_code, result.stderr) == (0, f"Wrote 1 top-ups to {out}.\n")
+    assert (result.exit_code, result.stderr) == (0, f"Wrote 1 top-up to {out}.\n")
     assert out.read_text(encoding="utf-8").splitlines()[0] == HEADER
     assert run("export").stdout.splitlines()[0] == HEADER
     masked = run("export", "-", "--mask").stdout.splitlines()[1]
     assert ",+7705***4567," in masked
     bundle = tmp_path / "claim.zip"
-    assert run("export", "--bundle", str(bundle)).stdout == f"Wrote {bundle}: 1 top-ups and 0 receipt files.\n"
+    assert run("export", "--bundle", str(bundle)).stdout == f"Wrote {bundle}: 1 top-up and 0 receipt files.\n"
     assert run("export", "--month", "2026-10").stdout.splitlines() == [HEADER]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests.conftest import NOW
 from tests.helpers import BEELINE, add, write_file
 from tracker.domain.clock import Clock
-from tracker.domain.errors import Cancelled
+from tracker.domain.errors import Cancelled, Conflict
 from tracker.domain.formulas import neutralise, unescape
 from tracker.domain.records import NewTopUp, TopUpFilter, TopUpSort
 from tracker.domain.settings import load_settings, sqlite_url
@@ -224,8 +224,10 @@ def test_a_stopped_export_leaves_the_earlier_file_whole_and_no_partial_one(
         raise Cancelled("export stopped")
 
     with pytest.raises(Cancelled):
-        tracker.export_file(target, progress=stop)
+        tracker.export_file(target, progress=stop, replace=True)
     assert target.read_bytes() == b"last month's export\r\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["topups.csv"]
-    assert tracker.export_file(target) == (3, 0)
+    with pytest.raises(Conflict, match="exists already"):  # never replaced without being asked to
+        tracker.export_file(target)
+    assert tracker.export_file(target, replace=True) == (3, 0)
     assert target.read_bytes().count(b"\r\n") == 4  # the header and three top-ups

@@ -122,7 +122,7 @@ def test_conversion_uses_recorded_then_implied_rates_and_refuses_without(tracker
     crafted(tracker)
     report = tracker.report(NOV, NOV, base="KZT")
     (rate,) = report.rates
-    assert (rate.currency, rate.rate, rate.source) == ("CNY", Decimal("70.921986"), "implied by 1 top-ups")
+    assert (rate.currency, rate.rate, rate.source) == ("CNY", Decimal("70.921986"), "implied by 1 top-up")
     assert report.months[0].converted == Decimal("16135.46")  # 11100 + 71.00 × 70.921986
     tracker.set_rate("CNY", "KZT", "70", date(2026, 11, 1))
     report = tracker.report(NOV, NOV, base="KZT")

@@ -17,5 +17,5 @@ async def test_the_dashboard_fills_from_workers(tracker: Tracker) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         summary = str(app.screen.query_one("#month-summary", Static).render())
-        assert "2,000.00\u00a0KZT in 1 top-ups (last month 500.00\u00a0KZT)" in summary
+        assert "2,000.00\u00a0KZT in 1 top-up (last month 500.00\u00a0KZT)" in summary
         assert app.screen.query_one("#lines").row_count == 1  # type: ignore[attr-defined]

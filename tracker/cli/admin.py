@@ -9,7 +9,7 @@ import click
 
 from tracker.cli.base import cli, open_app
 from tracker.cli.context import AppContext
-from tracker.domain.i18n import N_, _
+from tracker.domain.i18n import N_, _, ngettext
 from tracker.domain.settings import load_settings, sqlite_url
 from tracker.service import Tracker, schema
 
@@ -95,7 +95,11 @@ def demo(home: Path | None, no_open: bool) -> None:
         else:
             with tempfile.TemporaryDirectory() as files:
                 count = fill(tracker, now=tracker.clock.now(), receipts_dir=Path(files))
-            click.echo(_("Demo database with {n} top-ups: {home}").format(n=count, home=home))
+            click.echo(
+                ngettext(
+                    "Demo database with {n} top-up: {home}", "Demo database with {n} top-ups: {home}", count
+                ).format(n=count, home=home)
+            )
         if not no_open:
             open_app(tracker)
     finally:

@@ -7,6 +7,7 @@ sees a traceback: an unexpected error prints one line and how to get the details
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -38,6 +39,11 @@ class TopupGroup(TranslatedHelp, click.Group):
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # `topup list | head -1`: the reader has all it wanted. Quiet, as Unix tools are; stdout is pointed at
+            # /dev/null so the interpreter's own flush at exit does not complain again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as exc:
             if os.environ.get("TOPUP_DEBUG"):
                 raise
@@ -78,6 +84,10 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = AppContext(database_url)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            click.echo(_("topup's app needs a terminal (stdin and stdout); for scripts and cron use a command, "
+                         "e.g. topup list or topup check. See topup --help."), err=True)  # fmt: skip
+            ctx.exit(2)
         open_app(ctx.obj.tracker)
 
 

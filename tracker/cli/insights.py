@@ -17,7 +17,7 @@ from tracker.cli.transfers import DefaultCommandGroup
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, month_of, parse_month
 from tracker.domain.errors import InvalidInput
-from tracker.domain.i18n import N_, _
+from tracker.domain.i18n import N_, _, ngettext
 from tracker.domain.money import plain
 from tracker.domain.records import DIMENSIONS, CheckOptions, CheckResult, Finding, Ref, kind_title
 from tracker.domain.text import printable
@@ -177,7 +177,11 @@ def _print_findings(app: AppContext, result: CheckResult) -> None:
             more = result.counts[kind] - len(group)
             app.console.print(Text(_("… and {n} older (--all lists every one)").format(n=more), style="dim"))
         app.console.print()
-    done = _("{n} findings. Acknowledge one you have looked at: topup check ack ID KIND")
+    done = ngettext(
+        "{n} finding. Acknowledge one you have looked at: topup check ack ID KIND",
+        "{n} findings. Acknowledge one you have looked at: topup check ack ID KIND",
+        result.total,
+    )
     click.echo(done.format(n=result.total))
 
 
@@ -265,7 +269,8 @@ def receipts_verify(app: AppContext) -> None:
         )
         click.echo(line.format(name=name, sha=sha[:16], id=topup_id))
     missing = sum(1 for s in states.values() if s is ReceiptState.MISSING)
-    click.echo(_("{n} receipt files checked, {missing} missing, {bad} damaged.").format(
+    click.echo(ngettext("{n} receipt file checked, {missing} missing, {bad} damaged.",
+                        "{n} receipt files checked, {missing} missing, {bad} damaged.", checked).format(
         n=checked, missing=missing, bad=len(states) - missing))  # fmt: skip
     if damaged:
         raise click.exceptions.Exit(1)

@@ -241,7 +241,11 @@ def import_undo(app: AppContext, batch: int) -> None:
       topup import undo 3
     """
     count = app.tracker.undo_batch(batch, source=Source.CLI)
-    click.echo(_("Undid import batch {id}: {n} top-ups deleted.").format(id=batch, n=count))
+    click.echo(
+        ngettext(
+            "Undid import batch {id}: {n} top-up deleted.", "Undid import batch {id}: {n} top-ups deleted.", count
+        ).format(id=batch, n=count)
+    )
 
 
 @cli.command("export")
@@ -254,9 +258,10 @@ def import_undo(app: AppContext, batch: int) -> None:
     metavar="ZIP",
     help=N_("Write a zip with the CSV, the receipt files and a manifest of their hashes."),
 )
+@click.option("--force", is_flag=True, help=N_("Replace the file if it exists (else it is refused)."))
 @pass_app
 def export(app: AppContext, file: str, month: str | None, start: str | None, end: str | None, line: str | None,
-           status: str | None, channel: str | None, mask: bool, bundle: Path | None) -> None:  # fmt: skip
+           status: str | None, channel: str | None, mask: bool, bundle: Path | None, force: bool) -> None:  # fmt: skip
     """Export top-ups as canonical CSV (to a file, or - for standard output).
 
     \b
@@ -271,9 +276,12 @@ def export(app: AppContext, file: str, month: str | None, start: str | None, end
     target = bundle or Path(file)
     total = app.tracker.count_topups(filters) if sys.stderr.isatty() else 0
     with progress_bar(total, _("Exporting")) as update:
-        rows, files = app.tracker.export_file(target, filters, mask=mask, bundle=bool(bundle), progress=update)
+        rows, files = app.tracker.export_file(target, filters, mask=mask, bundle=bool(bundle), progress=update,
+                                              replace=force)  # fmt: skip
     if bundle:
-        done = _("Wrote {path}: {rows} top-ups and {files} receipt files.")
+        done = ngettext("Wrote {path}: {rows} top-up and {files} receipt files.",
+                        "Wrote {path}: {rows} top-ups and {files} receipt files.", rows)  # fmt: skip
         click.echo(done.format(path=bundle, rows=rows, files=files))
     else:
-        click.echo(_("Wrote {rows} top-ups to {path}.").format(rows=rows, path=file), err=True)
+        wrote = ngettext("Wrote {rows} top-up to {path}.", "Wrote {rows} top-ups to {path}.", rows)
+        click.echo(wrote.format(rows=rows, path=file), err=True)

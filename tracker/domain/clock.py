@@ -38,6 +38,7 @@ DAY_FIRST_FORMATS = (
 # The Chinese form topup shows dates in (2026年11月24日 14:05), read back as typed or pasted.
 CHINESE_FORMATS = ("%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_DAY_SHAPE = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})(\s+\d{1,2}:\d{2}(:\d{2})?)?$|^\d{4}年\d{1,2}月\d{1,2}日")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 ACCEPTED = N_("2026-11-24T14:05, 2026-11-24 14:05+05:00, 24.11.2026 14:05 or 24.11.26")
 
@@ -130,6 +131,8 @@ def _parse_shape(raw: str, tz: ZoneInfo, field: str) -> tuple[datetime, bool]:
             return datetime.strptime(raw, fmt), "%H" in fmt
         except ValueError:
             continue
+    if _DAY_SHAPE.match(raw):  # 31.02.2026: the shape is right, the day never existed
+        raise field_error(field, raw, _("not a real date"), _(ACCEPTED))
     raise field_error(field, raw, _("not a date in a format topup reads"), _(ACCEPTED))
 
 

@@ -173,7 +173,8 @@ def _decimal_mark(body: str, decimal_mark: str | None, field: str, raw: str) -> 
     tail = body.rsplit(last, 1)[1]
     if marks.count(last) > 1:
         return None  # 1.234.567: only thousands groups
-    if len(tail) == 3:
+    head = body.rsplit(last, 1)[0].replace(" ", "").replace("'", "")
+    if len(tail) == 3 and len(head) <= 3:  # 2.000 or 1,234; but 2000.555 has no thousands group before the mark
         raise field_error(
             field,
             raw,

@@ -182,13 +182,18 @@ class TransfersPart(ServiceBase):
         mask: bool = False,
         bundle: bool = False,
         progress=None,
+        replace: bool = False,
     ) -> tuple[int, int]:
-        """Export to `path` all at once or not at all: written beside it, renamed into place when complete.
+        """Export to `path` all at once or not at all: written beside it, renamed into place when complete. An
+        existing file is refused unless `replace` (an empty filter once wrote a header-only file over a good export).
 
         A stopped or failed export leaves no half-written file, and an earlier file of that name stays intact
         until the new one is whole; one left by a killed export is removed by a later one once it is an hour old.
         The file is readable by its owner only. Returns (top-ups, receipt files)."""
         path = Path(path)
+        if path.exists() and not replace:
+            raise Conflict(_("{path} exists already").format(path=path), where=str(path),
+                           hint=_("give another name, or --force to replace it"))  # fmt: skip
         partial = path.with_name(f".{path.name}{PARTIAL}")
         try:
             _remove_stale_partials(path.parent)

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_of
-from tracker.domain.i18n import _
+from tracker.domain.i18n import _, ngettext
 from tracker.domain.operators import brand
 from tracker.domain.records import KINDS, CheckOptions, CheckResult, LineRecord, kind_title
 from tui.core import tracker_of
@@ -90,9 +90,11 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
             text = _("No top-ups yet this month.")
         else:
             text = "\n".join(
-                _("{spent} in {n} top-ups (last month {before})").format(
-                    spent=fmt.money(v, c), n=m.counts.get(c, 0), before=fmt.money(previous.get(c), c) or "–"
-                )
+                ngettext(
+                    "{spent} in {n} top-up (last month {before})",
+                    "{spent} in {n} top-ups (last month {before})",
+                    m.counts.get(c, 0),
+                ).format(spent=fmt.money(v, c), n=m.counts.get(c, 0), before=fmt.money(previous.get(c), c) or "–")
                 for c, v in m.spent.items()
             )
             if m.shortfall:
@@ -134,7 +136,9 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
         for f in findings[:FINDINGS_SHOWN]:
             table.add_row(kind_title(f.kind), f"#{f.topup.id}", f.message, key=f"{f.kind}:{f.topup.id}")
         count = (
-            _("{n} findings in all: see `topup check`").format(n=result.total)
+            ngettext(
+                "{n} finding in all: see `topup check`", "{n} findings in all: see `topup check`", result.total
+            ).format(n=result.total)
             if findings
             else _("All is well: nothing needs attention.")
         )

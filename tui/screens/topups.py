@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, parse_month
 from tracker.domain.errors import TrackerError
-from tracker.domain.i18n import N_, _
+from tracker.domain.i18n import N_, _, ngettext
 from tracker.domain.records import TopUpFilter, TopUpRecord
 from tracker.domain.vocab import Channel, SortKey, Source, Status
 from tui.core import tracker_of
@@ -114,7 +114,7 @@ class TopUpsScreen(Translated, ReportsWorkerErrors, Screen[None]):
     def on_top_up_table_loaded(self, event: TopUpTable.Loaded) -> None:
         more = _(", more below") if event.more else ""
         order = _(ORDERS[self.table.order.key][self.table.order.descending])
-        text = _("{n} top-ups shown{more}; {order}")
+        text = ngettext("{n} top-up shown{more}; {order}", "{n} top-ups shown{more}; {order}", event.count)
         self.query_one("#summary", Static).update(text.format(n=event.count, more=more, order=order))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -28,15 +28,15 @@ from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, parse_month
-from tracker.domain.errors import Cancelled
-from tracker.domain.i18n import N_, _
+from tracker.domain.errors import Cancelled, Conflict
+from tracker.domain.i18n import N_, _, ngettext
 from tracker.domain.operators import brand
 from tracker.domain.records import ImportOptions, ImportReport, TopUpFilter
 from tracker.domain.statements import parse_line_for
 from tracker.domain.vocab import Source
 from tui.core import tracker_of
 from tui.language import Translated
-from tui.screens.dialogs import ChoiceDialog
+from tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from tui.workers import ReportsWorkerErrors
 
 
@@ -261,7 +261,10 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
     def _undo(self, batch: int) -> None:
         count = tracker_of(self).undo_batch(batch, source=Source.TUI)
         self.app.call_from_thread(
-            self.notify, _("Undid import batch {id}: {n} top-ups deleted.").format(id=batch, n=count)
+            self.notify,
+            ngettext(
+                "Undid import batch {id}: {n} top-up deleted.", "Undid import batch {id}: {n} top-ups deleted.", count
+            ).format(id=batch, n=count),
         )
         self.app.call_from_thread(self._load_batches)
 
@@ -301,7 +304,8 @@ class ExportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def _export(self, month: str, line: str | None, target: Path, bundle: bool, mask: bool) -> None:
+    def _export(self, month: str, line: str | None, target: Path, bundle: bool, mask: bool,
+                replace: bool = False) -> None:  # fmt: skip
         """Written beside the target and renamed when whole: esc stops it and leaves no half-written file."""
         tracker = tracker_of(self)
         worker = get_current_worker()
@@ -313,7 +317,8 @@ class ExportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         bar = self.query_one("#export-progress", ProgressBar)
         self.app.call_from_thread(bar.update, total=total, progress=0)
         say = self.query_one("#export-summary", Static).update
-        self.app.call_from_thread(say, _("Exporting {n} top-ups… (esc stops)").format(n=total))
+        exporting = ngettext("Exporting {n} top-up… (esc stops)", "Exporting {n} top-ups… (esc stops)", total)
+        self.app.call_from_thread(say, exporting.format(n=total))
 
         def progress(done: int, _rows: int) -> None:
             if worker.is_cancelled:
@@ -322,17 +327,26 @@ class ExportScreen(Translated, ReportsWorkerErrors, Screen[None]):
 
         target = target.with_suffix(".zip") if bundle else target
         try:
-            rows, files = tracker.export_file(target, filters, mask=mask, bundle=bundle, progress=progress)
+            rows, files = tracker.export_file(target, filters, mask=mask, bundle=bundle, progress=progress,
+                                              replace=replace)  # fmt: skip
         except Cancelled as exc:
             self.app.call_from_thread(say, str(exc))
             return
+        except Conflict:  # the file exists: replace it only after a yes
+            question = _("Replace {path}?").format(path=target)
+            again = (month, line, target, bundle, mask, True)
+            self.app.call_from_thread(self.app.push_screen, ConfirmDialog(question, [_("the file exists already")]),
+                                      lambda yes: yes and self._export(*again))  # fmt: skip
+            self.app.call_from_thread(say, "")
+            return
         self.app.call_from_thread(bar.update, progress=total)
         if bundle:
-            text = _("Wrote {path}: {rows} top-ups and {files} receipt files.").format(
-                path=target, rows=rows, files=files
-            )
+            text = ngettext("Wrote {path}: {rows} top-up and {files} receipt files.",
+                            "Wrote {path}: {rows} top-ups and {files} receipt files.", rows).format(
+                path=target, rows=rows, files=files)  # fmt: skip
         else:
-            text = _("Wrote {rows} top-ups to {path}.").format(rows=rows, path=target)
+            text = ngettext("Wrote {rows} top-up to {path}.", "Wrote {rows} top-ups to {path}.", rows).format(
+                rows=rows, path=target)  # fmt: skip
         self.app.call_from_thread(say, text)
 
 

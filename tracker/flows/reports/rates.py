@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import InvalidInput, field_error
-from tracker.domain.i18n import _
+from tracker.domain.i18n import _, ngettext
 from tracker.domain.money import from_minor, precision
 from tracker.domain.records import RateUsed, Report
 from tracker.storage.models import Rate, TopUp
@@ -95,7 +95,8 @@ def _rate(s: Session, report: Report, month: date, currency: str, base: str, sta
         return found[0]
     guess = implied(s, currency, base, start, end)
     if guess:
-        report.rates.append(RateUsed(month, currency, base, guess[0], _("implied by {n} top-ups").format(n=guess[1])))
+        said = ngettext("implied by {n} top-up", "implied by {n} top-ups", guess[1]).format(n=guess[1])
+        report.rates.append(RateUsed(month, currency, base, guess[0], said))
         return guess[0]
     raise InvalidInput(
         _("no {currency}→{base} rate for {month}").format(currency=currency, base=base, month=month.strftime("%Y-%m")),

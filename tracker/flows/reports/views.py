@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from tracker.domain import formatting as fmt
 from tracker.domain.formulas import neutralise
-from tracker.domain.i18n import _
+from tracker.domain.i18n import _, ngettext
 from tracker.domain.money import plain
 from tracker.domain.phones import masked
 from tracker.domain.records import DIMENSIONS, Breakdown, MonthReport, Report
@@ -88,7 +88,8 @@ def _single(report: Report, m: MonthReport) -> list[Section]:
         _("Proof: {ref} backed by a reference, {receipt} by a receipt file, {confirmed} by a receipt that agrees; "
           "{verified} verified.").format(ref=_share(m.reference_share), receipt=_share(m.receipt_share),
                                         confirmed=_share(m.confirmed_share), verified=_share(m.verified_share)),
-        *(_("{status}: {n} top-ups, {amount} (not counted as spending)").format(
+        *(ngettext("{status}: {n} top-up, {amount} (not counted as spending)",
+                   "{status}: {n} top-ups, {amount} (not counted as spending)", n).format(
             status=status, n=n, amount=_amounts(amounts)) for status, (n, amounts) in m.apart.items()),
     ]  # fmt: skip
     if m.converted is not None:

@@ -1,0 +1,93 @@
+"""What a new user trips over (issue 20), each item pinned by a test that failed before its fix: the number in
+each test's name is the item's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.helpers import add
+from tracker.cli import cli
+from tracker.domain.errors import InvalidInput
+from tracker.domain.money import parse_amount
+from tracker.service import Tracker
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def topup(home: Path, *args: str, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE) -> subprocess.Popen:
+    env = {**os.environ, "TOPUP_HOME": str(home), "PYTHONPATH": str(ROOT), "LANGUAGE": "en"}
+    return subprocess.Popen([sys.executable, "-m", "tracker", *args], stdin=stdin, stdout=stdout,
+                            stderr=subprocess.PIPE, env=env, cwd=ROOT)  # fmt: skip
+
+
+def test_02_export_refuses_to_replace_an_existing_file_unless_forced(tmp_path: Path) -> None:
+    assert run("add", "--line", "87011234567", "--amount", "2000", "--channel", "bank_app", "--at",
+               "2026-11-20 10:00", "-y").exit_code == 0  # fmt: skip
+    good = tmp_path / "november.csv"
+    assert run("export", str(good)).exit_code == 0
+    before = good.read_bytes()
+    empty = run("export", str(good), "--month", "2020-01")
+    assert empty.exit_code == 1 and "exists already" in empty.output and "--force" in empty.output
+    assert good.read_bytes() == before  # the good export is still there
+    assert run("export", str(good), "--month", "2020-01", "--force").exit_code == 0
+    assert good.read_bytes().count(b"\n") == 1  # replaced, as asked
+
+
+def test_04_the_app_without_a_terminal_refuses_instead_of_spinning(tmp_path: Path) -> None:
+    process = topup(tmp_path / "home")
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and out == b""
+    assert b"needs a terminal" in err and b"topup list" in err
+
+
+def test_17_counts_of_one_are_singular() -> None:
+    added = run("add", "--line", "87011234567", "--amount", "2000", "--channel", "bank_app", "--at",
+                "2026-11-20 10:00", "--status", "credited", "--credited", "2000", "-y")  # fmt: skip
+    assert added.exit_code == 0
+    checked = run("check")  # one finding: no proof
+    assert "1 finding. Acknowledge" in checked.output and "1 findings" not in checked.output
+
+
+def test_18_a_closed_pipe_ends_quietly(tracker: Tracker, tmp_path: Path) -> None:
+    home = tmp_path / "piped"
+    rows = ["uid,occurred_at,line,amount,currency,channel,status"]
+    rows += [f",2026-10-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d},8701{1000000 + i:07d},1000,KZT,bank_app,credited"
+             for i in range(3000)]  # fmt: skip
+    source = tmp_path / "many.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    imported = topup(home, "import", str(source))
+    _out, err = imported.communicate(timeout=120)
+    assert imported.returncode == 0, err
+    for args in (["export", "-"], ["list", "--limit", "1000"]):
+        process = topup(home, *args)
+        assert process.stdout is not None
+        process.stdout.readline()
+        process.stdout.close()  # what `| head -1` does
+        _out, err = process.communicate(timeout=60)
+        assert process.returncode == 0 and b"internal error" not in err and b"Traceback" not in err, err
+
+
+def test_19_the_reason_is_the_real_one() -> None:
+    with pytest.raises(InvalidInput, match="KZT has 2 decimal places"):
+        parse_amount("2000.555", "KZT")  # no thousands group before the point: it is decimals, too many
+    with pytest.raises(InvalidInput, match="thousands separator or a decimal mark"):
+        parse_amount("2.000", "KZT")  # this one could really be either
+    bad_day = run("add", "--line", "87011234567", "--amount", "2000", "--channel", "bank_app", "--at", "31.02.2026")
+    assert bad_day.exit_code == 1 and "not a real date" in bad_day.output
+
+
+def test_01_each_code_has_the_label_of_its_own_vocabulary(tracker: Tracker) -> None:
+    record = add(tracker, channel="terminal", reference="10293847", reference_kind="terminal")
+    shown = run("--db", tracker.settings.database_url, "show", str(record.id)).output
+    assert "terminal or shop" in shown and "10293847  terminal no." in shown
+    assert "Channel      terminal no." not in shown
