@@ -91,3 +91,44 @@ def test_01_each_code_has_the_label_of_its_own_vocabulary(tracker: Tracker) -> N
     shown = run("--db", tracker.settings.database_url, "show", str(record.id)).output
     assert "terminal or shop" in shown and "10293847  terminal no." in shown
     assert "Channel      terminal no." not in shown
+
+
+def test_14_another_currency_than_the_lines_is_asked_about() -> None:
+    assert run("add", "--line", "87011234567", "--amount", "2000", "--channel", "bank_app", "--at",
+               "2026-11-19 10:00", "-y").exit_code == 0  # fmt: skip
+    asked = CliRunner().invoke(cli, ["add", "--line", "87011234567", "--amount", "20", "--currency", "usd",
+                                     "--channel", "bank_app", "--at", "2026-11-20 10:00"], input="n\n")  # fmt: skip
+    assert asked.exit_code == 1 and "this line is kept in KZT, this top-up is in USD" in asked.output
+    assert "Added" not in asked.output
+
+
+def test_15_credited_without_an_amount_takes_the_asked_one_and_says_so(tracker: Tracker) -> None:
+    db = tracker.settings.database_url
+    added = run("--db", db, "add", "--line", "87011234567", "--amount", "3000", "--status", "credited", "--channel",
+                "bank_app", "--at", "2026-11-19 10:00", "-y")  # fmt: skip
+    assert added.exit_code == 0 and "credited taken as the amount asked, 3,000.00\u00a0KZT" in added.output
+    (record,) = tracker.list_topups().items
+    assert record.credited == record.amount
+    assert "not confirmed yet" not in run("--db", db, "show", str(record.id)).output
+
+
+def test_24_thousands_of_new_lines_are_counted_not_listed(tmp_path: Path) -> None:
+    rows = ["uid,occurred_at,line,amount,currency,channel,status"]
+    rows += [f",2026-10-05 10:00,8701{2000000 + i:07d},1000,KZT,bank_app,credited" for i in range(40)]
+    source = tmp_path / "shop.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    quiet = run("import", str(source), "--dry-run")
+    assert "40 new lines (--verbose lists them)" in quiet.output and "new line:" not in quiet.output
+    listed = run("import", str(source), "--dry-run", "--verbose")
+    assert listed.output.count("new line:") == 40
+
+
+def test_26_yes_says_what_it_skips_and_a_masked_file_says_it_is_masked(tmp_path: Path) -> None:
+    assert "possible double charge" in run("add", "--help").output
+    assert run("add", "--line", "87011234567", "--amount", "2000", "--channel", "bank_app", "--at",
+               "2026-11-20 10:00", "-y").exit_code == 0  # fmt: skip
+    masked = tmp_path / "masked.csv"
+    assert run("export", str(masked), "--mask").exit_code == 0
+    other = tmp_path / "elsewhere"
+    result = CliRunner().invoke(cli, ["import", str(masked)], env={"TOPUP_HOME": str(other)})
+    assert result.exit_code == 1 and "the number is masked" in result.output and "without --mask" in result.output

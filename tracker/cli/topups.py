@@ -33,7 +33,9 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.option("--receipt", "receipts", multiple=True, metavar="FILE", help=N_("Attach a receipt file (repeatable)."))
 @click.option("--from-receipt", "from_receipt", metavar="FILE",
               help=N_("Fill amount, time, reference, provider and line from this receipt, and attach it."))  # fmt: skip
-@click.option("--yes", "-y", is_flag=True, help=N_("Create an unknown line without asking."))
+@click.option("--yes", "-y", is_flag=True,
+              help=N_("Do not ask: create an unknown line, and save despite an unusual amount, a possible double "
+                      "charge or another currency than the line's."))  # fmt: skip
 @pass_app
 def add(app: AppContext, line: str | None, receipts: tuple[str, ...], from_receipt: str | None, yes: bool,
         **options: str | None) -> None:  # fmt: skip
@@ -53,6 +55,9 @@ def add(app: AppContext, line: str | None, receipts: tuple[str, ...], from_recei
     if not line:
         raise click.UsageError(_("Missing option '--line' (or a receipt that shows the number: --from-receipt)."))
     new = tracker.parse_topup({"line": line, **fields})
+    if new.status is Status.CREDITED and new.credited is None:  # the service takes the asked amount: say so
+        click.echo(_("note: credited taken as the amount asked, {amount}; if it differs: topup verify ID --credited "
+                     "AMOUNT").format(amount=fmt.money(new.amount, new.currency)), err=True)  # fmt: skip
     for warning in tracker.warnings_for(new):
         click.echo(_("warning: {warning}").format(warning=warning), err=True)
         if not yes:

@@ -27,6 +27,7 @@ from tracker.domain.vocab import Source
 
 pass_app = click.make_pass_decorator(AppContext)
 SHOWN_PROBLEMS = 50
+NEW_LINES_LISTED = 10  # more new lines than this are counted, not listed, unless --verbose
 
 
 class DefaultCommandGroup(TopupGroup):
@@ -100,10 +101,11 @@ def import_group() -> None:
 @click.option("--rejects", type=click.Path(path_type=Path), help=N_("Where --on-error skip writes refused rows."))
 @click.option("--allow-duplicates", is_flag=True, help=N_("Import possible duplicates too."))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--verbose", is_flag=True, help=N_("List every new line the import creates, not only their count."))
 @pass_app
 def import_file(app: AppContext, file: Path, profile: str, line: str | None, line_for: tuple[str, ...],
                 force_line: bool, dry_run: bool, on_error: str, rejects: Path | None, allow_duplicates: bool,
-                output: str) -> None:  # fmt: skip
+                output: str, verbose: bool) -> None:  # fmt: skip
     """Import a CSV file, a bundle zip or a Kaspi Gold statement PDF; all or nothing unless --on-error skip.
 
     A statement is imported only when it adds up (opening balance and rows to the closing balance, each operation
@@ -124,7 +126,7 @@ def import_file(app: AppContext, file: Path, profile: str, line: str | None, lin
     if output == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
-        _print_report(report, dry_run)
+        _print_report(report, dry_run, verbose)
     if report.refused and on_error == "abort":
         raise click.exceptions.Exit(1)
 
@@ -161,7 +163,7 @@ def _print_filtered(report: ImportReport) -> None:
         click.echo(said.format(operation=operation, n=count, amount=fmt.signed_money(total, "KZT")))
 
 
-def _print_report(report: ImportReport, dry_run: bool) -> None:
+def _print_report(report: ImportReport, dry_run: bool, verbose: bool = False) -> None:
     _print_statement(report)
     _print_filtered(report)
     for refused in report.refused[:SHOWN_PROBLEMS]:
@@ -182,8 +184,12 @@ def _print_report(report: ImportReport, dry_run: bool) -> None:
     hidden = max(0, len(report.refused) - SHOWN_PROBLEMS) + max(0, len(report.duplicates) - SHOWN_PROBLEMS)
     if hidden:
         click.echo(_("… and {n} more (use --format json for all)").format(n=hidden))
-    for number in report.new_lines:
-        click.echo(_("new line: {number}").format(number=in_message(number)))
+    if len(report.new_lines) <= NEW_LINES_LISTED or verbose:
+        for number in report.new_lines:
+            click.echo(_("new line: {number}").format(number=in_message(number)))
+    else:  # a reseller's first import creates thousands: a count, and the list on request
+        n = len(report.new_lines)
+        click.echo(ngettext("{n} new line (--verbose lists it)", "{n} new lines (--verbose lists them)", n).format(n=n))
     for note in report.notes[:SHOWN_PROBLEMS]:
         click.echo(_("note: {note}").format(note=note))
     click.echo(report.summary)

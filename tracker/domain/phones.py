@@ -35,6 +35,9 @@ def parse_phone(text: str, field: str = "line") -> Phone:
     Cached: an import repeats the same few thousand numbers a million times, and parsing is the slow part."""
     raw = text.strip()
     digits = "".join(c for c in raw if c.isdigit())
+    if "*" in raw and digits:  # +7701***4567: from an export made with --mask, which hides the number for good
+        hint = _("a file exported with --mask cannot be imported: export it again without --mask")
+        raise field_error(field, text, _("the number is masked"), hint)
     if not digits:
         raise field_error(field, text, _("not a phone number"), _(ACCEPTED))
     candidate = raw

@@ -60,11 +60,16 @@ class InsightsPart(ServiceBase):
     def warnings_for(self, new: NewTopUp) -> list[str]:
         """What to confirm before saving: an unusual amount, or a possible double charge."""
         with self._tx(read_only=True) as s:
-            line_id = s.scalar(select(Line.id).where(Line.number == new.line))
+            line_id, currency = s.execute(select(Line.id, Line.currency).where(Line.number == new.line)).first() or (
+                None, None)  # fmt: skip
             minor = to_minor(new.amount, new.currency)
-            return warnings_before_saving(
+            found = warnings_before_saving(
                 s, line_id, minor, new.currency, new.occurred_at, new.channel.value, new.status.value
             )
+        if currency and currency != new.currency:  # `--currency usd` on a tenge line is a typo more often than not
+            found.append(_("this line is kept in {line}, this top-up is in {currency}").format(
+                line=currency, currency=new.currency))  # fmt: skip
+        return found
 
     def set_rate(self, currency: str, base: str, rate: str, valid_from: date) -> Decimal:
         value = parse_rate(rate)

@@ -59,6 +59,8 @@ class TopUpsPart(ServiceBase):
         """Store a top-up with its receipts and its first history entry, all in one transaction."""
         if new.reference_kind and not new.reference:
             raise field_error("reference_kind", new.reference_kind.value, _("there is no reference to describe"))
+        if new.status is Status.CREDITED and new.credited is None:  # credited, and nothing says it was less
+            new = replace(new, credited=new.amount)
         readings = [self.reading_of(Path(p)) for p in receipts]  # before the transaction: OCR takes a second
         with self._tx() as s:
             line = s.scalar(select(Line).where(Line.number == new.line))

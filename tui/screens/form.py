@@ -246,6 +246,11 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
                 record = tracker.add_topup(new, source=Source.TUI, receipts=receipts)
             except LineNotFound:
                 record = tracker.add_topup(new, source=Source.TUI, receipts=receipts, create_line=True)
+            if new.status is Status.CREDITED and new.credited is None:
+                note = _("Credited taken as the amount asked, {amount}; if it differs, press v to verify.")
+                self.app.call_from_thread(
+                    self.app.notify, note.format(amount=fmt.money(record.amount, record.currency))
+                )
         else:
             before = to_fields(self.record, tracker.zone)
             changes = {k: v for k, v in values.items() if v != before.get(k, "")}
