@@ -132,3 +132,27 @@ def test_26_yes_says_what_it_skips_and_a_masked_file_says_it_is_masked(tmp_path:
     other = tmp_path / "elsewhere"
     result = CliRunner().invoke(cli, ["import", str(masked)], env={"TOPUP_HOME": str(other)})
     assert result.exit_code == 1 and "the number is masked" in result.output and "without --mask" in result.output
+
+
+def test_22_channels_read_as_labels_in_a_report_and_stay_codes_in_json() -> None:
+    assert run("add", "--line", "87011234567", "--amount", "2000", "--channel", "third_party", "--at",
+               "2026-11-20 10:00", "-y").exit_code == 0  # fmt: skip
+    text = run("report", "--month", "2026-11").output
+    assert "third-party payment" in text and "third_party" not in text
+    data = run("report", "--month", "2026-11", "--format", "json").output
+    assert '"third_party"' in data
+
+
+async def test_20_help_shows_keys_as_the_footer_does_and_explains_the_proof_marks(tracker: Tracker) -> None:
+    from tests.tui.pilot import open_topups, settle
+    from tui.app import TopUpApp
+
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_topups(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = app.screen.query_one("Markdown").source  # type: ignore[attr-defined]
+    assert "| `/` | Search |" in text and "| `? f1` | Help |" in text and "| `enter` |" in text
+    assert "slash" not in text and "question_mark" not in text
+    assert "📎 a receipt file is kept" in text and "✔ a receipt was read and agrees" in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -25,12 +27,25 @@ class HelpScreen(Translated, ModalScreen[None]):
         self.origin = origin
 
     def compose(self) -> ComposeResult:
-        keys = [f"| `{b.key}` | {_(b.description)} |" for b in self._keys() if b.description]
+        shown = [(self._display(b), _(b.description)) for b in self._keys() if b.description]
+        shown.append(("enter", _("Open the highlighted row")))
+        keys = [f"| `{k}` | {d} |" for k, d in dict(shown).items()]
         keys_title, key, action, advice_title = _("Keys"), _("Key"), _("Action"), _("The advice topup follows")
         table = [f"## {keys_title}", "", f"| {key} | {action} |", "|---|---|", *keys]
-        text = "\n".join([*table, "", f"## {advice_title}", "", advice()])
+        marks = (
+            ("✔", _("a receipt was read and agrees with the top-up")),
+            ("📎", _("a receipt file is kept")),
+            ("#", _("only a reference (receipt or transaction number)")),
+            ("–", _("no proof yet")),
+        )
+        legend = ["## " + _("Proof, in the list"), "", *(f"- {mark} {meaning}" for mark, meaning in marks)]
+        text = "\n".join([*table, "", *legend, "", f"## {advice_title}", "", advice()])
         with VerticalScroll(classes="dialog help"):
             yield Markdown(text)
+
+    def _display(self, binding: Binding) -> str:
+        """A key as the footer shows it (`?` and `/`, not `question_mark` and `slash`), its alternatives joined."""
+        return " ".join(self.app.get_key_display(replace(binding, key=k.strip())) for k in binding.key.split(","))
 
     def _keys(self) -> list[Binding]:
         own = [b for b in self.BINDINGS if isinstance(b, Binding) and b.action.startswith("app.")]

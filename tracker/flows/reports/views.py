@@ -19,6 +19,8 @@ from tracker.domain.i18n import _, ngettext
 from tracker.domain.money import plain
 from tracker.domain.phones import masked
 from tracker.domain.records import DIMENSIONS, Breakdown, MonthReport, Report
+from tracker.domain.vocab import Channel, member
+from tracker.domain.vocab import label as vocab_label
 
 BAR_WIDTH = 40
 TOP_KEYS = 10
@@ -31,6 +33,16 @@ class Section:
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
     right: set[int] = field(default_factory=set)  # columns to right-align
+
+
+def shown_key(dimension: str, key: str) -> str:
+    """A breakdown's key as people read it: a channel's label (`bank app`), not its code; CSV and JSON keep codes."""
+    if dimension == "channel":
+        try:
+            return vocab_label(member(Channel, key))
+        except ValueError:
+            return key
+    return key
 
 
 def dimension_label(dimension: str) -> str:
@@ -105,7 +117,7 @@ def _single(report: Report, m: MonthReport) -> list[Section]:
                 Section(
                     _("By {dimension}").format(dimension=label),
                     [label.capitalize(), _("Top-ups"), _("Spent")],
-                    [[e.key, str(e.count), _amounts(e.spent)] for e in entries],
+                    [[shown_key(dimension, e.key), str(e.count), _amounts(e.spent)] for e in entries],
                     right={1, 2},
                 )
             )
@@ -139,7 +151,7 @@ def _pivot(report: Report, by: str) -> tuple[list[str], list[list[str]]]:
     """Months by the breakdown's biggest keys, spent in the main currency (the rest is in the JSON)."""
     main, _points = chart(report)
     keys = [e.key for e in report.total.breakdowns.get(by, []) if main in e.spent][:PIVOT_KEYS]
-    headers = [_("Month") + f" ({main})", *keys]
+    headers = [_("Month") + f" ({main})", *(shown_key(by, k) for k in keys)]
     rows = []
     for m in [*report.months, report.total]:
         spent = {e.key: e.spent.get(main) for e in m.breakdowns.get(by, [])}
