@@ -97,7 +97,7 @@ def test_every_bad_field_is_reported_on_its_own_line() -> None:
     assert result.stderr.splitlines() == [
         "error: line: '555' is not accepted: not a valid phone number "
         "(+7 701 123 45 67, 8 701 123 45 67, 7011234567, or +86 … for a foreign line)",
-        "error: occurred_at: '31.02.2026' is not accepted: not a date in a format topup reads "
+        "error: occurred_at: '31.02.2026' is not accepted: not a real date "
         "(2026-11-24T14:05, 2026-11-24 14:05+05:00, 24.11.2026 14:05 or 24.11.26)",
         "error: amount: '-5' is not accepted: it is negative; amounts are written as positive numbers",
         "error: channel: 'pigeon' is not accepted: not a known value (one of: office, terminal, atm, bank_app, "

@@ -43,7 +43,7 @@ def test_typed_amounts_parse_to_the_exact_decimal(typed: str, expected: str) -> 
         ("0", "it must be more than zero"),
         ("-500", "it is negative"),
         ("- 2 230,00 ₸", "it is negative"),
-        ("2000.505", "could be a thousands separator"),
+        ("2000.505", "KZT has 2 decimal places"),  # no thousands group before the point: decimals
         ("1,000.5.5", "has more than one decimal mark"),
         ("2 00", "digit groups are not of three"),
         ("1000001", "above the ceiling of 1000000 KZT"),

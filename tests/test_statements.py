@@ -166,6 +166,33 @@ def test_a_halyk_homebank_workbook_as_the_bank_gives_it(tracker: Tracker, db: st
     assert beeline.occurred_at.hour == 7 and beeline.fee == Decimal("50.00")  # 12:30 in Almaty
 
 
+@pytest.mark.parametrize(("closing", "imported"), [(43_499.50, True), (43_449.50, True), (40_000, False)])
+def test_a_workbook_that_carries_balances_must_add_up(tracker: Tracker, db: str, tmp_path: Path, closing: float,
+                                                      imported: bool) -> None:  # fmt: skip
+    """50 000 + 0 income - 6 500.50 expenses = 43 499.50; minus the 50 commission beside it: 43 449.50."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Выписка по карте *1234"])
+    sheet.append(["Остаток на начало периода:", 50000])
+    sheet.append(["Остаток на конец периода:", closing])
+    sheet.append(["Дата проведения операции", "Описание операции", "Приход в валюте счета", "Расход в валюте счета",
+                  "Комиссия", "Валюта счета"])  # fmt: skip
+    sheet.append([datetime(2026, 10, 5, 10, 15), "Оплата Kcell", None, 2000, 0, "KZT"])
+    sheet.append([datetime(2026, 10, 6, 19, 40), "KINOPARK INTERACTIVE", None, 3000, 0, "KZT"])
+    sheet.append([datetime(2026, 10, 8, 12, 30), "BEELINE KAZAKHSTAN", None, 1500.5, 50, "KZT"])
+    path = tmp_path / "homebank.xlsx"
+    book.save(path)
+    result = run(db, "import", str(path), "--profile", "halyk")
+    assert (result.exit_code == 0) is imported, result.output
+    if not imported:
+        assert "does not add up" in result.output and "43499.50" in result.output
+    assert tracker.count_topups() == (2 if imported else 0)
+
+
 def test_a_workbook_without_the_profiles_table_is_named(db: str, tmp_path: Path) -> None:
     from openpyxl import Workbook
 

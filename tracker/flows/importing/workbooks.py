@@ -9,9 +9,10 @@ text is kept as it is, so every cell is still checked by the same rules as a CSV
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from tracker.domain.errors import InvalidInput
@@ -43,21 +44,27 @@ def workbook_csv(path: Path, profile: Profile, folder: Path) -> Path:
 
 def _write(out, rows, profile: Profile, path: Path) -> None:
     names = {n.strip().lower() for n in profile.columns.get("occurred_at", ())}
-    header_found = False
+    header: list[str] | None = None
+    balances: dict[str, Decimal] = {}
+    moves = {"in": Decimal(0), "out": Decimal(0), "fee": Decimal(0)}
     for count, row in enumerate(rows):
         if count > MAX_ROWS:
             raise InvalidInput(_("more than {n} rows: not a statement").format(n=MAX_ROWS), where=str(path))
         cells = ["" if v is None else str(v).strip() for v in row]
-        if not header_found:
-            header_found = any(c.lower() in names for c in cells)
-            if header_found:
+        if header is None:
+            _balance(cells, balances)
+            if any(c.lower() in names for c in cells):
+                header = [c.lower() for c in cells]
                 out.writerow(cells)
             continue
         if any(v is not None and str(v).strip() for v in row):
             out.writerow([_cell(v, profile) for v in row])
-    if not header_found:
-        hint = _("is it the statement the {profile} profile reads?").format(profile=profile.name)
-        raise InvalidInput(_("no table with a date column in the workbook's first sheet"), where=str(path), hint=hint)
+            _add_moves(header, row, moves)
+    if header is not None:
+        _reconcile(balances, moves, path)
+        return
+    hint = _("is it the statement the {profile} profile reads?").format(profile=profile.name)
+    raise InvalidInput(_("no table with a date column in the workbook's first sheet"), where=str(path), hint=hint)
 
 
 def _cell(value: object, profile: Profile) -> str:
@@ -84,3 +91,52 @@ def _check_size(path: Path) -> None:
     if unpacked > MAX_UNPACKED:
         raise InvalidInput(_("the workbook unpacks to {mb} MB: too large to be a statement").format(
             mb=unpacked >> 20), where=str(path))  # fmt: skip
+
+
+# Where a workbook carries balances above its table, the rows must take the opening one to the closing one.
+OPENING = ("остаток на начало", "входящий остаток", "начальный остаток", "opening balance", "бастапқы қалдық")
+CLOSING = ("остаток на конец", "исходящий остаток", "конечный остаток", "closing balance", "соңғы қалдық")
+INCOME = ("приход в валюте счета", "кіріс")
+EXPENSE = ("расход в валюте счета", "шығыс")
+FEE = ("комиссия",)
+
+
+def _balance(cells: list[str], balances: dict[str, Decimal]) -> None:
+    text = " ".join(cells).lower()
+    for key, labels in (("opening", OPENING), ("closing", CLOSING)):
+        named = next((label for label in labels if label in text), None)
+        if key not in balances and named:
+            found = re.search(r"-?\d[\d \u00a0]*(?:[.,]\d{1,2})?", text.split(named, 1)[1])
+            if found:
+                balances[key] = _number(found.group())
+
+
+def _add_moves(header: list[str], row: tuple, moves: dict[str, Decimal]) -> None:
+    for key, labels in (("in", INCOME), ("out", EXPENSE), ("fee", FEE)):
+        for index, name in enumerate(header):
+            if name in labels and index < len(row) and row[index] not in (None, ""):
+                moves[key] += abs(_number(str(row[index])))
+
+
+def _reconcile(balances: dict[str, Decimal], moves: dict[str, Decimal], path: Path) -> None:
+    """Opening + income - expense = closing, commissions inside the expense or beside it (banks differ)."""
+    if "opening" not in balances or "closing" not in balances:
+        return
+    opening, closing = balances["opening"], balances["closing"]
+    without_fee = opening + moves["in"] - moves["out"]
+    if closing in (without_fee, without_fee - moves["fee"]):
+        return
+    raise InvalidInput(_("the statement does not add up, so it is not imported: {problems}").format(
+        problems=_("opening balance {opening} + income {income} - expenses {expenses} = {sum}, but the closing "
+                   "balance is {closing}").format(opening=f"{opening:.2f}", income=f"{moves['in']:.2f}",
+                                                  expenses=f"{moves['out']:.2f}", sum=f"{without_fee:.2f}",
+                                                  closing=f"{closing:.2f}")),
+        where=str(path), hint=_("was the file cut or changed?"))  # fmt: skip
+
+
+def _number(text: str) -> Decimal:
+    cleaned = re.sub(r"[ \u00a0]", "", text).replace(",", ".")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return Decimal(0)
