@@ -156,3 +156,71 @@ async def test_20_help_shows_keys_as_the_footer_does_and_explains_the_proof_mark
     assert "| `/` | Search |" in text and "| `? f1` | Help |" in text and "| `enter` |" in text
     assert "slash" not in text and "question_mark" not in text
     assert "📎 a receipt file is kept" in text and "✔ a receipt was read and agrees" in text
+
+
+def test_10_the_line_filter_takes_a_label_or_part_of_a_number(tracker: Tracker) -> None:
+    from tracker.domain.records import TopUpFilter
+
+    assert run("--db", tracker.settings.database_url, "lines", "add", "87011234567", "--label", "Mum").exit_code == 0
+    add(tracker, line="+77011234567")
+    add(tracker, line="+77059876543", occurred_at="2026-11-20 11:00")
+    for typed in ("Mum", "mum", "4567", "8701", "+7 701 123 45 67"):
+        assert [t.line for t in tracker.list_topups(TopUpFilter(line=typed)).items] == ["+77011234567"], typed
+    assert tracker.list_topups(TopUpFilter(line="Dad")).items == ()  # nothing, and no refusal while typing
+
+
+def test_12_a_month_without_spending_says_so_and_still_lists_failures(tracker: Tracker) -> None:
+    add(tracker, status="failed", occurred_at="2026-10-10 10:00")
+    text = run("--db", tracker.settings.database_url, "report", "--month", "2026-10").output
+    assert "No top-ups in 2026-10." in text and "failed: 1 top-up, 2,000.00" in text
+    assert "Proof:" not in text and "Top-ups  " not in text
+
+
+def test_23_sorting_by_amount_says_it_groups_by_currency() -> None:
+    from tracker.domain.records import TopUpSort
+    from tracker.domain.vocab import SortKey
+    from tui.screens.topups import ORDERS
+
+    assert TopUpSort(SortKey.AMOUNT).key is SortKey.AMOUNT
+    assert all("by currency" in text for text in ORDERS[SortKey.AMOUNT])
+
+
+async def test_11_a_long_warning_in_a_dialog_wraps_instead_of_being_cut(tracker: Tracker) -> None:
+    from textual.widgets import Static
+
+    from tests.tui.pilot import settle
+    from tui.app import TopUpApp
+    from tui.screens.dialogs import ConfirmDialog
+
+    reason = "2,000,000.00 KZT is more than 5 times this line's usual 2,000.00 KZT, which is " + "very " * 10 + "odd"
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ConfirmDialog("Save this top-up?", [reason]))
+        await settle(pilot)
+        shown = app.screen.query_one(".warning", Static)
+        assert shown.size.height >= 2 and "odd" in str(shown.render())  # all of it, over several lines
+
+
+async def test_08_a_file_that_fails_clears_the_previous_preview(tracker: Tracker, tmp_path: Path) -> None:
+    from textual.widgets import DataTable, Input, Static
+
+    from tests.tui.pilot import settle
+    from tui.app import TopUpApp
+
+    bad = tmp_path / "first.csv"
+    bad.write_text("uid,occurred_at,line,amount,currency,channel,status\n,2026-13-01,87011234567,abc,KZT,x,y\n",
+                   encoding="utf-8")  # fmt: skip
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(bad)
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.query_one("#refused", DataTable).row_count > 0
+        app.screen.query_one("#path", Input).value = str(tmp_path / "missing.csv")
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.query_one("#refused", DataTable).row_count == 0
+        assert "Not imported" in str(app.screen.query_one("#import-summary", Static).render())

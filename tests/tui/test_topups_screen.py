@@ -125,7 +125,7 @@ async def test_sort_by_clicking_a_header_or_with_s_and_page_on_in_that_order(tra
         await settle(pilot)
         assert _shown_ids(table) == _service_ids(tracker, largest, 2 * PAGE)
         summary = str(app.screen.query_one("#summary", Static).render())
-        assert "200 top-ups shown, more below; largest amount first, then newest" in summary
+        assert "200 top-ups shown, more below; by currency, then largest amount first, then newest" in summary
 
         await pilot.click(TopUpTable, offset=(asked_x, 0))  # again: the other way round
         await settle(pilot)

@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, ColumnElement, Row, Select, String, func, litera
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from tracker.domain.errors import field_error
+from tracker.domain.errors import InvalidInput, field_error
 from tracker.domain.i18n import _
 from tracker.domain.phones import parse_phone
 from tracker.domain.records import TopUpFilter, TopUpSort
@@ -141,7 +141,7 @@ def filtered(query: Select, f: TopUpFilter) -> Select:
     if f.end is not None:
         query = query.where(TopUp.occurred_at < f.end)
     if f.line:
-        query = query.where(Line.number == parse_phone(f.line).e164)
+        query = query.where(_line_matches(f.line))
     if f.status:
         query = query.where(TopUp.status == f.status.value)
     if f.channel:
@@ -152,6 +152,22 @@ def filtered(query: Select, f: TopUpFilter) -> Select:
         fields = (TextContains(c, pattern) for c in (TopUp.reference, TopUp.provider, TopUp.note))
         query = query.where(or_(*fields, in_receipt.exists()))  # what a receipt says is searchable too
     return query
+
+
+def _line_matches(text: str) -> ColumnElement[bool]:
+    """A whole number (as typed in any form) picks its line by the index; anything else is what the table shows: a
+    label ("Mum", in any letter case) or a part of a number ("4567", "8701"), so typing a prefix never refuses."""
+    try:
+        return Line.number == parse_phone(text).e164
+    except InvalidInput:
+        pass
+    digits = "".join(c for c in text if c.isdigit())
+    found = [TextContains(Line.label, "%" + _escape_like(text.strip()) + "%")]
+    if digits:
+        found.append(Line.number.contains(digits, autoescape=True))
+        if digits.startswith("8") and len(digits) > 1:  # 8 701… is +7 701… as people type it at home
+            found.append(Line.number.contains("7" + digits[1:], autoescape=True))
+    return or_(*found)
 
 
 def _escape_like(text: str) -> str:

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from tracker.domain import formatting as fmt
@@ -28,8 +28,8 @@ class ConfirmDialog(Translated, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-title")
-            for reason in self.reasons:
-                yield Label(f"• {reason}", classes="warning")
+            for reason in self.reasons:  # Static wraps a long warning; a Label was cut at the dialog's edge
+                yield Static(f"• {reason}", classes="warning", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(_("Yes, save it"), id="yes", variant="warning")
                 yield Button(_("No"), id="no")

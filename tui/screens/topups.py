@@ -31,7 +31,10 @@ from tui.workers import ReportsWorkerErrors
 ORDERS = {
     SortKey.WHEN: (N_("oldest first"), N_("newest first")),
     SortKey.LINE: (N_("lines A to Z, each newest first"), N_("lines Z to A, each newest first")),
-    SortKey.AMOUNT: (N_("smallest amount first, then oldest"), N_("largest amount first, then newest")),
+    SortKey.AMOUNT: (
+        N_("by currency, then smallest amount first, then oldest"),
+        N_("by currency, then largest amount first, then newest"),
+    ),  # 15 USD is not above 20 000 ₸
     SortKey.STATUS: (N_("status A to Z, then oldest"), N_("status Z to A, then newest")),
 }
 DEBOUNCE = 0.1  # seconds after the last key: a query when typing pauses, not one per key

@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_bounds, parse_month
-from tracker.domain.errors import Cancelled, Conflict
+from tracker.domain.errors import Cancelled, Conflict, TrackerError
 from tracker.domain.i18n import N_, _, ngettext
 from tracker.domain.operators import brand
 from tracker.domain.records import ImportOptions, ImportReport, TopUpFilter
@@ -168,10 +168,22 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
                 raise Cancelled(_("import stopped; nothing was written"))
             self.app.call_from_thread(self._progress, total or None, done)
 
-        report = tracker_of(self).import_file(path, profile, options, progress=progress)
+        try:
+            report = tracker_of(self).import_file(path, profile, options, progress=progress)
+        except TrackerError as exc:  # the old file's rows must not stay under the new file's name
+            self.app.call_from_thread(self._failed, exc)
+            return
         self.app.call_from_thread(self._show, report, options.dry_run)
         if not options.dry_run:
             self.app.call_from_thread(self._load_batches)
+
+    def _failed(self, error: TrackerError) -> None:
+        """A file that cannot be imported: the previous preview is cleared and the reason shown where it was."""
+        self.preview = None
+        for table_id in ("#refused", "#placed", "#duplicates"):
+            self.query_one(table_id, DataTable).clear()
+        self.query_one("#import-summary", Static).update(_("Not imported: {why}").format(why=error))
+        self.notify(str(error), title=_("Not done"), severity="error", timeout=8)
 
     def _progress(self, total: int | None, done: int) -> None:
         self.query_one(ProgressBar).update(total=total, progress=done)

@@ -92,17 +92,18 @@ def _summary(m: MonthReport) -> Section:
 
 def _single(report: Report, m: MonthReport) -> list[Section]:
     title = _("Top-ups in {month} ({zone})").format(month=month_name(m.month), zone=report.zone)
-    if not m.count and not m.apart:
-        return [Section(title, [], [], [_("No top-ups in {month}.").format(month=month_name(m.month))])]
+    apart = [ngettext("{status}: {n} top-up, {amount} (not counted as spending)",
+                      "{status}: {n} top-ups, {amount} (not counted as spending)", n).format(
+        status=status, n=n, amount=_amounts(amounts)) for status, (n, amounts) in m.apart.items()]  # fmt: skip
+    if not m.count:  # nothing spent: say so, and still what failed or came back (no empty table, no empty shares)
+        return [Section(title, [], [], [_("No top-ups in {month}.").format(month=month_name(m.month)), *apart])]
     summary = _summary(m)
     summary.title = title
     summary.notes = [
         _("Proof: {ref} backed by a reference, {receipt} by a receipt file, {confirmed} by a receipt that agrees; "
           "{verified} verified.").format(ref=_share(m.reference_share), receipt=_share(m.receipt_share),
                                         confirmed=_share(m.confirmed_share), verified=_share(m.verified_share)),
-        *(ngettext("{status}: {n} top-up, {amount} (not counted as spending)",
-                   "{status}: {n} top-ups, {amount} (not counted as spending)", n).format(
-            status=status, n=n, amount=_amounts(amounts)) for status, (n, amounts) in m.apart.items()),
+        *apart,
     ]  # fmt: skip
     if m.converted is not None:
         summary.notes.append(
