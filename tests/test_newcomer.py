@@ -203,9 +203,9 @@ async def test_11_a_long_warning_in_a_dialog_wraps_instead_of_being_cut(tracker:
 
 
 async def test_08_a_file_that_fails_clears_the_previous_preview(tracker: Tracker, tmp_path: Path) -> None:
-    from textual.widgets import DataTable, Input, Static
+    from textual.widgets import DataTable, Static
 
-    from tests.tui.pilot import settle
+    from tests.tui.pilot import preview_import
     from tui.app import TopUpApp
 
     bad = tmp_path / "first.csv"
@@ -213,14 +213,8 @@ async def test_08_a_file_that_fails_clears_the_previous_preview(tracker: Tracker
                    encoding="utf-8")  # fmt: skip
     app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("6")
-        await settle(pilot)
-        app.screen.query_one("#path", Input).value = str(bad)
-        await pilot.press("p")
-        await settle(pilot)
+        await preview_import(pilot, bad)
         assert app.screen.query_one("#refused", DataTable).row_count > 0
-        app.screen.query_one("#path", Input).value = str(tmp_path / "missing.csv")
-        await pilot.press("p")
-        await settle(pilot)
+        await preview_import(pilot, tmp_path / "missing.csv")
         assert app.screen.query_one("#refused", DataTable).row_count == 0
         assert "Not imported" in str(app.screen.query_one("#import-summary", Static).render())

@@ -29,3 +29,15 @@ async def type_into(pilot, field: str, text: str) -> None:
     widget = pilot.app.screen.query_one(f"#{field}", Input)
     widget.value = text
     await settle(pilot)
+
+
+async def preview_import(pilot, path) -> None:
+    """Open the import screen (if not there) and preview `path`, as a user types the path and presses p."""
+    from tui.screens.transfers import ImportScreen
+
+    if not isinstance(pilot.app.screen, ImportScreen):
+        await pilot.press("6")
+        await settle(pilot)
+    pilot.app.screen.query_one("#path", Input).value = str(path)
+    await pilot.press("p")
+    await settle(pilot)

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from tests.helpers import add
-from tests.tui.pilot import settle
+from tests.tui.pilot import preview_import, settle
 from tracker.service import Tracker
 from tui.app import TopUpApp
 
@@ -85,11 +85,7 @@ async def test_a_statement_pdf_previews_reconciled_and_a_held_row_gets_its_line(
     pdf = statement_pdf(tmp_path / "kaspi.pdf", rows)
     app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("6")
-        await settle(pilot)
-        app.screen.query_one("#path", Input).value = str(pdf)
-        await pilot.press("p")
-        await settle(pilot)
+        await preview_import(pilot, pdf)
         summary = str(app.screen.query_one("#import-summary", Static).render())
         assert "it adds up" in summary and "Покупка 1" in summary, summary
         assert "2 lines of Kcell" in str(app.screen.query_one("#refused", DataTable).get_row_at(0)[3])
@@ -116,11 +112,7 @@ async def test_a_held_statement_row_gets_its_line_chosen_row_by_row(tracker: Tra
     pdf = statement_pdf(tmp_path / "kaspi.pdf", rows)
     app = TopUpApp(tracker)
     async with app.run_test(size=(120, 48)) as pilot:
-        await pilot.press("6")
-        await settle(pilot)
-        app.screen.query_one("#path", Input).value = str(pdf)
-        await pilot.press("p")
-        await settle(pilot)
+        await preview_import(pilot, pdf)
         placed = app.screen.query_one("#placed", DataTable)
         assert [str(placed.get_row_at(0)[1])] == ["+7 705 123 4567"]  # Beeline's one line, said before importing
         app.screen.query_one("#refused", DataTable).focus()
