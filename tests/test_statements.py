@@ -70,7 +70,7 @@ def test_a_statement_that_does_not_add_up_is_refused_with_the_figures(tracker: T
                                                                       tmp_path: Path) -> None:  # fmt: skip
     wrong_total = statement_pdf(tmp_path / "a.pdf", FAMILY, closing=Decimal("90000"))
     result = run(db, "import", str(wrong_total))
-    assert result.exit_code == 1 and "does not add up" in result.output and "91 010.00" in result.output
+    assert result.exit_code == 1 and "does not add up" in result.output and "+91,010.00\u00a0KZT" in result.output
     wrong_type = statement_pdf(tmp_path / "b.pdf", FAMILY, summary_off={"purchase": Decimal("-100")})
     result = run(db, "import", str(wrong_type))
     assert result.exit_code == 1 and "does not add up" in result.output
@@ -189,7 +189,7 @@ def test_a_workbook_that_carries_balances_must_add_up(tracker: Tracker, db: str,
     result = run(db, "import", str(path), "--profile", "halyk")
     assert (result.exit_code == 0) is imported, result.output
     if not imported:
-        assert "does not add up" in result.output and "43499.50" in result.output
+        assert "does not add up" in result.output and "43,499.50\u00a0KZT" in result.output
     assert tracker.count_topups() == (2 if imported else 0)
 
 

@@ -58,3 +58,17 @@ async def test_the_detail_view_says_which_receipt_disagrees_and_why(tracker: Tra
         assert "disagrees" in str(table.get_row_at(0)[1])
         note = str(app.screen.query_one("#detail-note", Static).render())
         assert "wrong.pdf" in note and "1,500.00" in note and "2,000.00" in note, note
+
+
+async def test_the_dashboard_shows_a_receipt_that_disagrees(tracker: Tracker, tmp_path: Path) -> None:
+    from tui.screens.dashboard import DashboardScreen
+
+    wrong = text_pdf(tmp_path / "wrong.pdf", ["Чек"], qr=fiscal_url("1500.00", "20261120T100000"))
+    record = add(tracker, amount="2000", occurred_at="2026-11-20 10:00", reference="R-1", receipts=(wrong,))
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        findings = app.screen.query_one("#findings", DataTable)
+        rows = [findings.get_row_at(i) for i in range(findings.row_count)]
+        assert ["Receipt disagrees", f"#{record.id}"] in [[str(r[0]), str(r[1])] for r in rows]

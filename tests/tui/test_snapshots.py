@@ -79,16 +79,18 @@ def test_topups_list(snap_compare, app: TopUpApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=topups)
 
 
-def test_form_refusing_an_amount(snap_compare, app: TopUpApp) -> None:
-    async def refused(pilot) -> None:
-        await pilot.press("2")
-        await still(pilot)
-        await pilot.press("a")
-        await still(pilot)
-        pilot.app.screen.query_one("#line", Input).value = "87011234567"
-        pilot.app.screen.query_one("#amount", Input).value = "-500"
-        await still(pilot)
+async def refused(pilot) -> None:
+    """The add form with a negative amount typed: the refusal beside the field."""
+    await pilot.press("2")
+    await still(pilot)
+    await pilot.press("a")
+    await still(pilot)
+    pilot.app.screen.query_one("#line", Input).value = "87011234567"
+    pilot.app.screen.query_one("#amount", Input).value = "-500"
+    await still(pilot)
 
+
+def test_form_refusing_an_amount(snap_compare, app: TopUpApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=refused)
 
 
@@ -129,16 +131,6 @@ def test_dashboard_in_another_language(snap_compare, app: TopUpApp, code: str) -
 @pytest.mark.parametrize("code", ["zh_CN", "kk"])
 def test_form_refusing_an_amount_in_another_language(snap_compare, app: TopUpApp, code: str) -> None:
     set_language(code)
-
-    async def refused(pilot) -> None:
-        await pilot.press("2")
-        await still(pilot)
-        await pilot.press("a")
-        await still(pilot)
-        pilot.app.screen.query_one("#line", Input).value = "87011234567"
-        pilot.app.screen.query_one("#amount", Input).value = "-500"
-        await still(pilot)
-
     assert snap_compare(app, terminal_size=SIZE, run_before=refused)
 
 

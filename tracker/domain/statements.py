@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from tracker.domain import formatting as fmt
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
 from tracker.domain.money import parse_number
@@ -207,4 +208,4 @@ def _clean(line: str) -> str:
 
 
 def _show(value: Decimal) -> str:
-    return f"{value:+,.2f}".replace(",", " ")
+    return fmt.signed_money(value, "KZT")  # a Kaspi Gold account is in tenge

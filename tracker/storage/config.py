@@ -10,15 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-
 from tracker.domain.errors import InvalidInput, StorageError
 from tracker.domain.i18n import _
 
 
 def write_setting(path: Path, key: str, value: str) -> None:
     """Set `key = value` in the TOML file at `path` (created, with its folder, when missing)."""
+    import tomlkit  # only when a setting is written, not at every start
+
     document = _read(path)
     document[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +34,10 @@ def write_setting(path: Path, key: str, value: str) -> None:
         raise StorageError(_("cannot write {path}: {why}").format(path=path, why=exc.strerror or exc)) from None
 
 
-def _read(path: Path) -> tomlkit.TOMLDocument:
+def _read(path: Path):  # -> tomlkit.TOMLDocument
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     if not path.exists():
         return tomlkit.document()
     try:

@@ -18,8 +18,7 @@ class LineChooser:
 
     def __init__(self, session: Session) -> None:
         self.s = session
-        self._by_operator: dict[str | None, list[str]] | None = None
-        self._operator_by_number: dict[str, str | None] | None = None
+        self._known: dict[str, tuple[str | None, bool]] | None = None
 
     def choose(self, values: dict[str, str], options: ImportOptions, row: int = 0) -> bool:
         """A statement row without a number goes to the user's one line of its operator (or the one named with
@@ -51,21 +50,18 @@ class LineChooser:
         raise field_error("line", brand(operator), why, _("--line-for {code}=NUMBER").format(code=operator))
 
     def _lines_of(self, operator: str) -> list[str]:
-        if self._by_operator is None:
-            query = select(Line.operator, Line.number).where(Line.archived.is_(False)).order_by(Line.number)
-            self._by_operator = {}
-            for code, number in self.s.execute(query):
-                self._by_operator.setdefault(code, []).append(number)
-        return self._by_operator.get(operator, [])
+        return [n for n, (code, archived) in self._lines().items() if code == operator and not archived]
 
     def _operator_of(self, number: str) -> str | None:
         try:
             e164 = parse_phone(number).e164
         except InvalidInput:
             return None
-        return self._operators().get(e164)
+        return self._lines().get(e164, (None, False))[0]
 
-    def _operators(self) -> dict[str, str | None]:
-        if self._operator_by_number is None:
-            self._operator_by_number = {n: o for n, o in self.s.execute(select(Line.number, Line.operator))}
-        return self._operator_by_number
+    def _lines(self) -> dict[str, tuple[str | None, bool]]:
+        """number -> (operator, archived), read once for the whole import."""
+        if self._known is None:
+            query = select(Line.number, Line.operator, Line.archived).order_by(Line.number)
+            self._known = {n: (o, a) for n, o, a in self.s.execute(query)}
+        return self._known

@@ -12,11 +12,13 @@ import csv
 import re
 import zipfile
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
+from tracker.domain import formatting as fmt
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
+from tracker.domain.money import parse_number
 from tracker.flows.importing.profile import Profile
 
 MAX_ROWS = 1_000_000
@@ -52,7 +54,7 @@ def _write(out, rows, profile: Profile, path: Path) -> None:
             raise InvalidInput(_("more than {n} rows: not a statement").format(n=MAX_ROWS), where=str(path))
         cells = ["" if v is None else str(v).strip() for v in row]
         if header is None:
-            _balance(cells, balances)
+            _balance(row, balances)
             if any(c.lower() in names for c in cells):
                 header = [c.lower() for c in cells]
                 out.writerow(cells)
@@ -101,21 +103,28 @@ EXPENSE = ("расход в валюте счета", "шығыс")
 FEE = ("комиссия",)
 
 
-def _balance(cells: list[str], balances: dict[str, Decimal]) -> None:
-    text = " ".join(cells).lower()
-    for key, labels in (("opening", OPENING), ("closing", CLOSING)):
-        named = next((label for label in labels if label in text), None)
-        if key not in balances and named:
-            found = re.search(r"-?\d[\d \u00a0]*(?:[.,]\d{1,2})?", text.split(named, 1)[1])
-            if found:
-                balances[key] = _number(found.group())
+def _balance(row: tuple, balances: dict[str, Decimal]) -> None:
+    """An opening or closing balance above the table: the number in the label's cell after it ("Остаток на начало:
+    50 000,00") or in the next cell that holds one."""
+    for position, value in enumerate(row):
+        text = str(value or "").lower()
+        for key, labels in (("opening", OPENING), ("closing", CLOSING)):
+            named = next((label for label in labels if label in text), None)
+            if key in balances or not named:
+                continue
+            rest = re.search(r"-?\d[\d \u00a0]*(?:,\d{1,2})?", text.split(named, 1)[1])
+            after = [v for v in row[position + 1 :] if v not in (None, "")]
+            if rest:
+                balances[key] = _number(rest.group().strip())
+            elif after:
+                balances[key] = _number(after[0])
 
 
 def _add_moves(header: list[str], row: tuple, moves: dict[str, Decimal]) -> None:
     for key, labels in (("in", INCOME), ("out", EXPENSE), ("fee", FEE)):
         for index, name in enumerate(header):
             if name in labels and index < len(row) and row[index] not in (None, ""):
-                moves[key] += abs(_number(str(row[index])))
+                moves[key] += abs(_number(row[index]))
 
 
 def _reconcile(balances: dict[str, Decimal], moves: dict[str, Decimal], path: Path) -> None:
@@ -126,17 +135,28 @@ def _reconcile(balances: dict[str, Decimal], moves: dict[str, Decimal], path: Pa
     without_fee = opening + moves["in"] - moves["out"]
     if closing in (without_fee, without_fee - moves["fee"]):
         return
+    shown = {
+        k: fmt.money(v, "KZT")
+        for k, v in (
+            ("opening", opening),
+            ("income", moves["in"]),
+            ("expenses", moves["out"]),
+            ("sum", without_fee),
+            ("closing", closing),
+        )
+    }
     raise InvalidInput(_("the statement does not add up, so it is not imported: {problems}").format(
         problems=_("opening balance {opening} + income {income} - expenses {expenses} = {sum}, but the closing "
-                   "balance is {closing}").format(opening=f"{opening:.2f}", income=f"{moves['in']:.2f}",
-                                                  expenses=f"{moves['out']:.2f}", sum=f"{without_fee:.2f}",
-                                                  closing=f"{closing:.2f}")),
+                   "balance is {closing}").format(**shown)),
         where=str(path), hint=_("was the file cut or changed?"))  # fmt: skip
 
 
-def _number(text: str) -> Decimal:
-    cleaned = re.sub(r"[ \u00a0]", "", text).replace(",", ".")
+def _number(value: object) -> Decimal:
+    """A cell's amount: a number as the workbook holds it, or text read by money's own rules (0 when it is not
+    one: the balances then do not add up and the file is refused, never imported on a guess)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value))
     try:
-        return Decimal(cleaned)
-    except InvalidOperation:
+        return parse_number(str(value), decimal_mark=",")
+    except InvalidInput:
         return Decimal(0)

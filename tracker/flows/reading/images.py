@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 LONG_SIDE = 2000  # pixels: enough for a QR code and for OCR of a slip's text, whatever the camera took
 MAX_PIXELS = 120_000_000  # what a phone camera can take; beyond it a file is a decompression bomb, not a photo
@@ -17,6 +19,8 @@ MAX_PIXELS = 120_000_000  # what a phone camera can take; beyond it a file is a 
 
 def open_image(path: Path) -> Image.Image:
     """The picture as greyscale, its long side at most LONG_SIDE, turned as the camera meant (EXIF)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # here, not at import: every command's start pays for it
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import shutil
 from functools import cache
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from tracker.domain.i18n import _
+
+if TYPE_CHECKING:  # Pillow is imported where a picture is opened, not by every command's start
+    from PIL import Image
 
 WANTED = ("eng", "rus", "kaz")
 CHINESE = "chi_sim"

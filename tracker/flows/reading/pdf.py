@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
 from tracker.flows.reading.images import LONG_SIDE, MAX_PIXELS
+
+if TYPE_CHECKING:  # Pillow is imported where a picture is opened, not by every command's start
+    from PIL import Image
 
 PAGES = 20  # a receipt is a page or two; a statement is read by the import, not here
 PICTURES = 8  # embedded pictures looked at for a QR code (or for OCR of a scanned PDF)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PIL import Image
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Pillow is imported where a picture is opened, not by every command's start
+    from PIL import Image
 
 
 def qr_texts(image: Image.Image) -> list[str]:

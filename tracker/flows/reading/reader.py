@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from PIL import Image
 
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _, language
@@ -17,6 +16,9 @@ from tracker.flows.reading import ocr
 from tracker.flows.reading.images import open_image
 from tracker.flows.reading.pdf import PAGES, is_pdf, pdf_contents
 from tracker.flows.reading.qr import qr_texts
+
+if TYPE_CHECKING:  # Pillow is imported where a picture is opened, not by every command's start
+    from PIL import Image
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_KEPT = 20_000  # characters of raw text kept with the receipt (searchable); the file itself is kept whole
