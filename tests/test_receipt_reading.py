@@ -243,3 +243,13 @@ def test_a_fiscal_time_is_kazakhstans_for_a_user_who_reads_in_another_zone(home:
     path = text_pdf(tmp_path / "slip.pdf", ["Чек"], qr=fiscal_url("2000.00", "20261124T140512"))
     data = json.loads(run("receipts", "read", str(path), "--format", "json").stdout)
     assert data["occurred_at"] == "2026-11-24T17:05:12+08:00"  # 14:05:12 in Almaty, shown in the user's zone
+
+
+def test_a_fiscal_slips_printed_number_is_read_beside_its_qr_code(tracker: Tracker, tmp_path: Path) -> None:
+    needs_ocr()
+    path = slip(tmp_path / "slip.jpg", KASSA24, qr=fiscal_url("2000.00", "20261120T100000", "3348102917"))
+    reading = tracker.read_receipt(str(path))
+    assert (reading.sources["amount"], reading.sources["phone_masked"]) == ("qr", "ocr")
+    other_line = add(tracker, line="+77051234567", occurred_at="2026-11-20 10:00", receipts=(path,))
+    (finding,) = tracker.check(CheckOptions(kinds=("receipt_disagrees",))).findings
+    assert finding.topup.id == other_line.id and "number" in finding.message  # +7 701 … printed, a 705 line

@@ -24,8 +24,11 @@ MAX_BYTES = 50 * 1024 * 1024
 TEXT_KEPT = 20_000  # characters of raw text kept with the receipt (searchable); the file itself is kept whole
 
 
-def read_receipt(path: Path, zone: ZoneInfo) -> ReceiptReading:
-    """Read `path` (a PDF or a picture); InvalidInput when it is neither, too large, damaged or hostile."""
+def read_receipt(path: Path, zone: ZoneInfo, *, text_beside_qr: bool = True) -> ReceiptReading:
+    """Read `path` (a PDF or a picture); InvalidInput when it is neither, too large, damaged or hostile.
+
+    A slip's fiscal QR code gives sum, time and check exactly; its printed operator and phone digits need OCR too,
+    a second more, which `text_beside_qr=False` skips (the demo's own generated slips)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -35,7 +38,7 @@ def read_receipt(path: Path, zone: ZoneInfo) -> ReceiptReading:
             raise InvalidInput(_("the file is too large to read ({size} MB)").format(size=size >> 20), where=str(path))
         if is_pdf(path):
             return _read_pdf(path, zone)
-        return _read_picture(path, zone)
+        return _read_picture(path, zone, text_beside_qr)
     except OSError as exc:
         raise InvalidInput(_("cannot read the file: {why}").format(why=exc.strerror or exc), where=str(path)) from None
 
@@ -59,12 +62,12 @@ def _read_pdf(path: Path, zone: ZoneInfo) -> ReceiptReading:
     return _merge(found, "\n".join([*codes, text]), notes)
 
 
-def _read_picture(path: Path, zone: ZoneInfo) -> ReceiptReading:
+def _read_picture(path: Path, zone: ZoneInfo, text_beside_qr: bool) -> ReceiptReading:
     image = open_image(path)
     codes = qr_texts(image)
     found = [("qr", f) for f in _fiscal(codes, zone)]
-    if any(f.amount is not None and f.occurred_at is not None for _source, f in found):
-        return _merge(found, "\n".join(codes), [])  # a fiscal code's sum and time are exact: no OCR's second
+    if not text_beside_qr and any(f.amount is not None and f.occurred_at is not None for _source, f in found):
+        return _merge(found, "\n".join(codes), [])
     text, note = _ocr(image)
     if text:
         found.append(("ocr", from_text(text, zone)))
