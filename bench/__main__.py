@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         bench.reports(home)
         bench.check(home)
         bench.listing(home)
+        bench.startup(home)
         bench.tui(home)
         if not args.quick:
             bench.memory_scaling()

@@ -64,6 +64,10 @@ def seconds_under(bound: float) -> Callable[[Case, dict[str, Case]], bool]:
     return lambda case, _cases: case.figures.median_s < bound
 
 
+def seconds_at_most(bound: float) -> Callable[[Case, dict[str, Case]], bool]:
+    return lambda case, _cases: case.figures.median_s <= bound
+
+
 @dataclass
 class Bench:
     """One benchmark run: a work directory, the generated file, and the cases measured so far."""
@@ -212,6 +216,24 @@ class Bench:
         deep_page = self.topup(home, "list", "--limit", "50", "--after", f"{at}.{topup_id}")
         within = lambda case, cases: abs((case.ratio(cases) or 9) - 1) <= 0.2  # noqa: E731
         self.add(Case("list_deep", deep_page, None, "list_newest", "±20 %", within))
+
+    def startup(self, home: Path) -> None:
+        """What every command costs before its work: `topup --help` (no database, no SQLAlchemy) and the smallest
+        listing (the database opened and read), beside a bare `python -c pass`. A start is short and noisy, so each
+        is the median of several runs, after one unmeasured run that compiles the bytecode, as installing does (in
+        the work directory: the other cases compile a checkout's edited modules on every run)."""
+        env = {k: v for k, v in self.env(home).items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(self.work / "pycache")
+        times = max(5, 3 * self.runs)
+        for name, args, target, bound in (
+            ("python_startup", ["-c", "pass"], "", None),
+            ("cli_startup", ["-m", "tracker", "--help"], "≤ 0.35 s", 0.35),
+            ("cli_startup_list", ["-m", "tracker", "list", "--limit", "1"], "≤ 0.6 s", 0.6),
+        ):
+            run([sys.executable, *args], env=env)
+            figures = repeat(times, [sys.executable, *args], env=env)
+            baseline = "python_startup" if bound else None
+            self.add(Case(name, figures, None, baseline, target, seconds_at_most(bound) if bound else None))
 
     def tui(self, home: Path) -> None:
         with sqlite3.connect(home / "topup.sqlite3") as db:

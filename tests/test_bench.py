@@ -13,7 +13,7 @@ from bench.__main__ import main
 
 CASES = ["import", "reimport", "export", "pandas_month", "pandas_year", "report_month", "report_year", "check",
          "list_newest", "list_deep", "tui_first_table", "tui_page_down", "tui_filter_line", "tui_filter_search",
-         "python_executemany", "schema_executemany"]  # fmt: skip
+         "python_executemany", "schema_executemany", "python_startup", "cli_startup", "cli_startup_list"]  # fmt: skip
 SHELL_CASES = ["sqlite3_import", "sqlite3_export", "sqlite3_month", "sqlite3_year", "sqlite3_groupby_all"]
 
 
@@ -32,6 +32,9 @@ def test_a_quick_run_measures_every_case_beside_its_baseline(tmp_path: Path, cap
     assert cases["import"]["rows_per_s"] > 0 and cases["import"]["peak_rss_mib"] > 0
     assert cases["reimport"]["baseline"] == "import" and cases["reimport"]["ratio"] > 0
     assert cases["list_deep"]["baseline"] == "list_newest"
+    for name, target in (("cli_startup", "≤ 0.35 s"), ("cli_startup_list", "≤ 0.6 s")):
+        assert cases[name]["baseline"] == "python_startup" and cases[name]["runs"] >= 5
+        assert cases[name]["target"] == target and cases[name]["ratio"] > 1
     if shutil.which("sqlite3"):
         assert cases["import"]["baseline"] == "sqlite3_import" and cases["import"]["ratio"] is not None
     assert 100 < figures["db_bytes_per_topup"] < 1000

@@ -10,8 +10,6 @@ import click
 from tracker.cli.base import cli, open_app
 from tracker.cli.context import AppContext
 from tracker.domain.i18n import N_, _, ngettext
-from tracker.domain.settings import load_settings, sqlite_url
-from tracker.service import Tracker, schema
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -25,6 +23,8 @@ def paths(app: AppContext) -> None:
     Example:
       topup paths
     """
+    from tracker.service import schema
+
     s = app.settings
     shown = schema.shown_url(s.database_url)
     click.echo(_("home:      {path}").format(path=s.home))
@@ -48,6 +48,8 @@ def db_upgrade(app: AppContext) -> None:
     Example:
       topup --db postgresql+psycopg://me@localhost/topup db upgrade
     """
+    from tracker.service import schema
+
     revision, backup = schema.upgrade(app.settings)
     click.echo(_("Database is at revision {rev}.").format(rev=revision))
     if backup:
@@ -63,6 +65,8 @@ def db_current(app: AppContext) -> None:
     Example:
       topup db current
     """
+    from tracker.service import schema
+
     current, head = schema.revisions(app.settings)
     click.echo(_("current: {rev}").format(rev=current or _("none (empty database)")))
     click.echo(_("head:    {rev}").format(rev=head))
@@ -85,6 +89,8 @@ def demo(home: Path | None, no_open: bool) -> None:
       topup demo
     """
     from sample_data.generate import fill
+    from tracker.domain.settings import load_settings, sqlite_url
+    from tracker.service import Tracker
 
     home = home or Path(tempfile.mkdtemp(prefix="topup-demo-"))
     settings = load_settings(home=home, database_url=sqlite_url(home / "topup.sqlite3"))

@@ -5,24 +5,21 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
-from rich.text import Text
 
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.receipts import receipts
 from tracker.cli.transfers import DefaultCommandGroup
-from tracker.domain import formatting as fmt
-from tracker.domain.clock import month_bounds, month_of, parse_month
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import N_, _, ngettext
-from tracker.domain.money import plain
-from tracker.domain.records import DIMENSIONS, CheckOptions, CheckResult, Finding, Ref, kind_title
-from tracker.domain.text import printable
-from tracker.domain.vocab import ReceiptState
-from tracker.flows.reports import views as views
+from tracker.domain.vocab import DIMENSIONS, ReceiptState
+
+if TYPE_CHECKING:
+    from tracker.domain.records import CheckResult, Finding, Ref
+    from tracker.flows.reports import views
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -49,6 +46,9 @@ def report(app: AppContext, month: str | None, first: str | None, last: str | No
       topup report --month 2026-11 --format markdown --output november.md
       topup report --from 2026-01 --to 2026-11 --by operator --base KZT
     """
+    from tracker.domain.clock import month_of, parse_month
+    from tracker.flows.reports import views
+
     if month and (first or last):
         raise click.UsageError(_("use --month, or --from and --to, not both"))
     current = month_of(app.tracker.clock.now(), app.settings.zone)
@@ -64,10 +64,15 @@ def report(app: AppContext, month: str | None, first: str | None, last: str | No
 
 
 def _render(app: AppContext, result: views.Report, output: str, by: str | None) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    from tracker.flows.reports import views
+
     if output == "json":
-        return json.dumps(views.as_json(result), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(views.as_json(result, by), ensure_ascii=False, indent=2) + "\n"
     if output == "csv":
-        return views.as_csv(result)
+        return views.as_csv(result, by)
     if output == "markdown":
         return views.markdown(result, by)
     console = app.console
@@ -119,6 +124,9 @@ def check(
     Example:
       topup check --stale-hours 48
     """
+    from tracker.domain.clock import month_bounds, parse_month
+    from tracker.domain.records import CheckOptions
+
     start = end = None
     if month:
         start, end = month_bounds(parse_month(month, "--month"), app.settings.zone)
@@ -138,6 +146,7 @@ def _ref_json(ref: Ref | None, app: AppContext) -> dict[str, object] | None:
     if ref is None:
         return None
     from tracker.domain.clock import iso_local
+    from tracker.domain.money import plain
 
     return {"id": ref.id, "uid": ref.uid, "occurred_at": iso_local(ref.occurred_at, app.settings.zone),
             "line": ref.line, "amount": plain(ref.amount, ref.currency), "currency": ref.currency}  # fmt: skip
@@ -149,6 +158,13 @@ def _finding_json(f: Finding, app: AppContext) -> dict[str, object]:
 
 
 def _print_findings(app: AppContext, result: CheckResult) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from tracker.domain import formatting as fmt
+    from tracker.domain.records import kind_title
+    from tracker.domain.text import printable
+
     zone = app.settings.zone
     kinds: dict[str, list[Finding]] = {}
     for f in result:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
-from tracker.cli.output import lines_table
-from tracker.domain import formatting as fmt
 from tracker.domain.i18n import N_, _
 from tracker.domain.operators import brand
-from tracker.domain.records import LineRecord
+
+if TYPE_CHECKING:
+    from tracker.domain.records import LineRecord
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -37,6 +38,8 @@ def _line_options(command):
 
 
 def _say(verb: str, line: LineRecord) -> None:
+    from tracker.domain import formatting as fmt
+
     click.echo(verb.format(number=fmt.phone(line.number), operator=brand(line.operator), label=line.label or ""))
 
 
@@ -90,6 +93,8 @@ def list_lines(app: AppContext, everything: bool, output: str) -> None:
     elif not found:
         click.echo(_("No lines yet. Add one: topup lines add NUMBER --label NAME"))
     else:
+        from tracker.cli.output import lines_table
+
         app.console.print(lines_table(found, app.settings.zone))
 
 

@@ -1,4 +1,7 @@
-"""Rendering records for the terminal (rich tables) and for scripts (canonical CSV and JSON)."""
+"""Rendering records for the terminal (rich tables) and for scripts (canonical CSV and JSON).
+
+Commands import it where they print, not at the top of their module: rich and the record writers stay out of
+`topup --help`."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from tracker.domain.i18n import _
 from tracker.domain.operators import brand
 from tracker.domain.records import HistoryRecord, LineRecord, ReceiptRecord, TopUpRecord
 from tracker.domain.text import printable
-from tracker.domain.vocab import ReceiptState
+from tracker.domain.vocab import ReceiptState, label
 from tracker.flows.exporting.writer import write_csv as export_csv
 
 # Columns by importance: what fits an 80-column terminal first, the rest as the terminal widens.
@@ -80,9 +83,9 @@ def _topup_cells(t: TopUpRecord, zone: ZoneInfo) -> dict[str, str]:
         "Line": t.line_label or fmt.phone(t.line),
         "Asked": fmt.money(t.amount, t.currency),
         "Credited": fmt.money(t.credited, t.currency),
-        "Status": t.status.value,
+        "Status": label(t.status),
         "Proof": proof_mark(t),
-        "Channel": t.channel.value,
+        "Channel": label(t.channel),
         "Ref": t.reference or "",
         "Provider": t.provider or "",
         "Operator": brand(t.operator),

@@ -5,22 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 import click
-from rich.cells import cell_len
-from rich.table import Table
-from rich.text import Text
 
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
-from tracker.domain import formatting as fmt
-from tracker.domain.clock import iso_local
 from tracker.domain.i18n import N_, _, ngettext
 from tracker.domain.operators import brand
-from tracker.domain.records.readings import SOURCE_NAMES, ReceiptReading
-from tracker.domain.text import printable
 from tracker.domain.vocab import Source
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from tracker.domain.records.readings import ReceiptReading
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -67,6 +65,12 @@ def list_receipts(app: AppContext, topup_id: str) -> None:
     Example:
       topup receipts list 12
     """
+    from rich.table import Table
+    from rich.text import Text
+
+    from tracker.domain import formatting as fmt
+    from tracker.domain.text import printable
+
     found = app.tracker.list_receipts(topup_id)
     if not found:
         click.echo(_("No receipts attached. Attach one: topup receipts add {id} FILE").format(id=topup_id))
@@ -103,6 +107,8 @@ def read_receipt(app: AppContext, target: str, output: str) -> None:
       topup receipts read ~/Downloads/kassa24-slip.jpg
       topup receipts read kaspi-receipt.pdf --format json
     """
+    from tracker.domain.clock import iso_local
+
     reading = app.tracker.read_receipt(target)
     zone = app.settings.zone
     if output == "json":
@@ -116,6 +122,10 @@ def read_receipt(app: AppContext, target: str, output: str) -> None:
 
 
 def _print_reading(app: AppContext, target: str, reading: ReceiptReading) -> None:
+    from rich.cells import cell_len
+
+    from tracker.domain.text import printable
+
     zone = app.settings.zone
     shown = reading_lines(reading, zone)
     if not shown:
@@ -133,6 +143,9 @@ def _print_reading(app: AppContext, target: str, reading: ReceiptReading) -> Non
 
 def reading_lines(reading: ReceiptReading, zone: ZoneInfo) -> dict[str, tuple[str, str, str]]:
     """Each field read: (caption, value as shown, source), in the reader's language."""
+    from tracker.domain import formatting as fmt
+    from tracker.domain.records.readings import SOURCE_NAMES
+
     fee_currency = reading.currency or "KZT"
     values = {
         "amount": (_("amount"), fmt.money(reading.amount, reading.currency or "KZT")),

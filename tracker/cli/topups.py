@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,17 +13,13 @@ from tracker.cli.backups import restore_archive
 from tracker.cli.base import cli
 from tracker.cli.context import AppContext
 from tracker.cli.options import fields_from, filter_options, output_format, topup_fields
-from tracker.cli.output import history_table, topup_detail, topups_table, write_csv, write_json
-from tracker.cli.receipts import reading_lines
-from tracker.domain import formatting as fmt
-from tracker.domain.clock import month_bounds, parse_instant, parse_month
 from tracker.domain.errors import InvalidInput, LineNotFound
 from tracker.domain.i18n import N_, _
 from tracker.domain.operators import brand
-from tracker.domain.phones import in_message, mask
-from tracker.domain.proof import prefill
-from tracker.domain.records import TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import Channel, SortKey, Source, Status, choices, label, parse_choice
+
+if TYPE_CHECKING:
+    from tracker.domain.records import TopUpFilter, TopUpRecord
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -47,6 +44,8 @@ def add(app: AppContext, line: str | None, receipts: tuple[str, ...], from_recei
           --provider Kaspi.kz --ref 1234567890 --receipt kaspi.pdf
       topup add --from-receipt kassa24-slip.jpg --channel terminal
     """
+    from tracker.domain import formatting as fmt
+
     tracker = app.tracker
     fields = fields_from(options)
     if from_receipt:
@@ -80,6 +79,10 @@ def add(app: AppContext, line: str | None, receipts: tuple[str, ...], from_recei
 def _from_receipt(app: AppContext, path: str, fields: dict[str, str], line: str | None) -> str | None:
     """Fill the fields the user did not give from what the receipt says, saying which; the line too when the
     receipt's visible digits fit exactly one line."""
+    from tracker.cli.receipts import reading_lines
+    from tracker.domain.phones import in_message
+    from tracker.domain.proof import prefill
+
     reading = app.tracker.read_receipt(path)
     for note in reading.notes:
         click.echo(_("note: {note}").format(note=note), err=True)
@@ -100,6 +103,8 @@ def _from_receipt(app: AppContext, path: str, fields: dict[str, str], line: str 
 
 
 def _describe_added(t: TopUpRecord) -> str:
+    from tracker.domain import formatting as fmt
+
     return _("Added top-up #{id}: {amount} to {line} via {channel}, {status}.").format(
         id=t.id,
         amount=fmt.money(t.amount, t.currency),
@@ -153,6 +158,9 @@ def list_(
       topup list --sort amount --month 2026-11
       topup list --format csv > november.csv
     """
+    from tracker.cli.output import topups_table, write_csv, write_json
+    from tracker.domain.records import TopUpSort
+
     filters = _filters(app, month, start, end, line, status, channel, search, deleted)
     sort = TopUpSort(SortKey(sort_key), reverse)
     page = app.tracker.list_topups(filters, sort=sort, after=after, limit=limit)
@@ -183,6 +191,9 @@ def _filters(
     search: str | None,
     deleted: bool,
 ) -> TopUpFilter:
+    from tracker.domain.clock import month_bounds, names_a_day, parse_instant, parse_month
+    from tracker.domain.records import TopUpFilter
+
     zone = app.settings.zone
     begin = finish = None
     if month:
@@ -191,7 +202,7 @@ def _filters(
         begin = parse_instant(start, zone, field="--from", allow_future=True)
     if end:
         finish = parse_instant(end, zone, field="--to", allow_future=True)
-        if len(end.strip()) <= 10:  # a day: include all of it
+        if names_a_day(end):  # a day ("2026-11-30", "yesterday"): include all of it
             finish += timedelta(days=1)
     if begin and finish and begin >= finish:
         raise InvalidInput(_("--from is not before --to"), where="--from")
@@ -217,6 +228,8 @@ def show(app: AppContext, topup_id: str, mask: bool) -> None:
     Example:
       topup show 12
     """
+    from tracker.cli.output import topup_detail
+
     record = app.tracker.get_topup(topup_id)
     record = masked_record(record) if mask else record
     receipts = app.tracker.list_receipts(record.id)
@@ -294,6 +307,8 @@ def history(app: AppContext, topup_id: str) -> None:
     Example:
       topup history 12
     """
+    from tracker.cli.output import history_table
+
     app.console.print(history_table(app.tracker.history(topup_id), app.settings.zone))
 
 
@@ -310,6 +325,8 @@ def verify(app: AppContext, topup_id: str, credited: str, by: str | None, at: st
     Example:
       topup verify 12 --credited 1950 --by sms
     """
+    from tracker.domain import formatting as fmt
+
     result = app.tracker.verify(topup_id, credited, by=by, at=at, source=Source.CLI)
     t = result.topup
     click.echo(
@@ -356,4 +373,6 @@ def refund(app: AppContext, topup_id: str, note: str | None) -> None:
 def masked_record(record: TopUpRecord) -> TopUpRecord:
     """The record as it may be shown when sharing: its line's middle digits hidden as `topup export --mask`
     writes them (`+7701***4567`), in the table, CSV and JSON alike."""
+    from tracker.domain.phones import mask
+
     return replace(record, line=mask(record.line))

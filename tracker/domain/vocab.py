@@ -79,6 +79,9 @@ class ReceiptState(StrEnum):
 # Statuses whose money left the user's pocket.
 SPENDING_STATUSES = (Status.PENDING, Status.CREDITED, Status.DISPUTED)
 
+# What a report breaks spending down by (`topup report --by`), in the order it shows them.
+DIMENSIONS = ("line", "operator", "channel", "provider")
+
 
 # Each vocabulary's labels apart: a StrEnum member equals its code, so Channel.TERMINAL and RefKind.TERMINAL
 # ("terminal") would be one key in a dict of members, and a terminal top-up would read "terminal no.".
@@ -138,3 +141,7 @@ def member(enum: type[E], code: str) -> E:
     """A code (as typed or as stored) as its enum member; cached, because an import or an export meets the same
     few codes a million times and Enum's own lookup is slow at that scale. ValueError when it is not one."""
     return enum(code.strip().lower().replace("-", "_").replace(" ", "_"))
+
+
+# How a CSV's bytes may be read: "auto" is UTF-8 when every byte decodes, else cp1251 (Excel on Russian Windows).
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1251", "auto")

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-DIMENSIONS = ("line", "operator", "channel", "provider")
-
 
 @dataclass(frozen=True)
 class RateUsed:
