@@ -51,7 +51,7 @@ def test_the_hour_that_happened_twice_needs_an_offset() -> None:
         ("31.02.2026", "not a real date"),
         ("03/04/2026", "not a date in a format topup reads"),
         ("2026-13-01", "not a real date and time"),
-        ("yesterday", "not a date in a format topup reads"),
+        ("tomorrow", "not a date in a format topup reads"),
         ("2026-11-24 12:10", "it is in the future"),
     ],
 )

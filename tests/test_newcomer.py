@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,11 @@ from click.testing import CliRunner
 
 from tests.helpers import add
 from tracker.cli import cli
+from tracker.domain.clock import Clock, parse_instant, parse_month, zone
 from tracker.domain.errors import InvalidInput
+from tracker.domain.i18n import LANGUAGES, set_language
 from tracker.domain.money import parse_amount
+from tracker.domain.phones import parse_phone
 from tracker.service import Tracker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,10 +29,13 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
+def _env(home: Path) -> dict[str, str]:
+    return {**os.environ, "TOPUP_HOME": str(home), "PYTHONPATH": str(ROOT), "LANGUAGE": "en"}
+
+
 def topup(home: Path, *args: str, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE) -> subprocess.Popen:
-    env = {**os.environ, "TOPUP_HOME": str(home), "PYTHONPATH": str(ROOT), "LANGUAGE": "en"}
     return subprocess.Popen([sys.executable, "-m", "tracker", *args], stdin=stdin, stdout=stdout,
-                            stderr=subprocess.PIPE, env=env, cwd=ROOT)  # fmt: skip
+                            stderr=subprocess.PIPE, env=_env(home), cwd=ROOT)  # fmt: skip
 
 
 def test_02_export_refuses_to_replace_an_existing_file_unless_forced(tmp_path: Path) -> None:
@@ -134,6 +142,46 @@ def test_26_yes_says_what_it_skips_and_a_masked_file_says_it_is_masked(tmp_path:
     assert result.exit_code == 1 and "the number is masked" in result.output and "without --mask" in result.output
 
 
+# What `topup` runs, in a fresh interpreter; the packages it loaded come last on stderr.
+_LOADED = """
+import sys
+from tracker.cli import main
+try:
+    main()
+finally:
+    print(" ".join(sorted({name.partition(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+HEAVY = ("sqlalchemy", "alembic", "pandas", "pyarrow", "textual", "PIL", "pypdf", "zxingcpp", "pytesseract",
+         "openpyxl")  # fmt: skip
+
+
+def _loaded(home: Path, *args: str) -> tuple[str, set[str]]:
+    done = subprocess.run([sys.executable, "-c", _LOADED, *args], capture_output=True, text=True, env=_env(home),
+                          cwd=ROOT, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout, set(done.stderr.splitlines()[-1].split())
+
+
+def test_27_help_and_version_import_neither_sqlalchemy_pandas_nor_textual(tmp_path: Path) -> None:
+    """`topup --help` took 1.4 s, most of it loading SQLAlchemy for a page of text: help and the version load only
+    what they print, and a plain listing loads the database but neither pandas nor the app."""
+    from importlib.metadata import version
+
+    home = tmp_path / "home"
+    for args in (["--help"], ["report", "--help"], ["import", "--help"], ["lines", "add", "--help"]):
+        shown, loaded = _loaded(home, *args)
+        assert "Usage: topup" in shown, args
+        assert loaded.isdisjoint(HEAVY), (args, sorted(loaded.intersection(HEAVY)))
+    assert not (home / "topup.sqlite3").exists()  # nor did they open the database
+    shown, loaded = _loaded(home, "--version")
+    assert shown == f"topup, version {version('topup')}\n"  # tracker.__version__ is the installed one
+    assert loaded.isdisjoint(HEAVY), sorted(loaded.intersection(HEAVY))
+    shown, loaded = _loaded(home, "list", "--limit", "1")
+    assert "No top-ups match." in shown
+    assert "sqlalchemy" in loaded  # the probe sees what a command loads
+    assert loaded.isdisjoint({"pandas", "pyarrow", "textual"}), sorted(loaded & {"pandas", "pyarrow", "textual"})
+
+
 def test_22_channels_read_as_labels_in_a_report_and_stay_codes_in_json() -> None:
     assert run("add", "--line", "87011234567", "--amount", "2000", "--channel", "third_party", "--at",
                "2026-11-20 10:00", "-y").exit_code == 0  # fmt: skip
@@ -218,3 +266,63 @@ async def test_08_a_file_that_fails_clears_the_previous_preview(tracker: Tracker
         await preview_import(pilot, tmp_path / "missing.csv")
         assert app.screen.query_one("#refused", DataTable).row_count == 0
         assert "Not imported" in str(app.screen.query_one("#import-summary", Static).render())
+
+
+def test_extra_full_width_digits_are_read_as_digits() -> None:
+    """What a Chinese input method types is the number, the amount and the date typed in ASCII."""
+    almaty, now = zone("Asia/Almaty"), datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    assert parse_amount("２０００", "KZT") == parse_amount("2000", "KZT") == Decimal("2000.00")
+    assert parse_amount("２０００．５０", "KZT") == parse_amount("２\u3000０００，５０ ₸", "KZT") == Decimal("2000.50")
+    assert parse_amount("٢٠٠٠", "KZT") == Decimal("2000.00")  # Arabic-Indic digits are digits too
+    assert (
+        parse_phone("８７０１１２３４５６７")
+        == parse_phone("＋７ ７０１ １２３ ４５ ６７")
+        == parse_phone("87011234567")
+    )
+    typed = parse_instant("２０２６－１１－２０　１０：００", almaty, now=now)
+    assert typed == parse_instant("2026-11-20 10:00", almaty, now=now) == datetime(2026, 11, 20, 5, 0, tzinfo=UTC)
+    assert parse_instant("２０２６年１１月２０日 １０：００", almaty, now=now) == typed
+    assert parse_month("２０２６－１１") == date(2026, 11, 1)
+    for superscript in ("2²", "2000²", "①"):  # not digits of a number: refused, never read as 22 or 1
+        with pytest.raises(InvalidInput, match="not a number"):
+            parse_amount(superscript, "KZT")
+    with pytest.raises(InvalidInput, match="thousands separator or a decimal mark"):
+        parse_amount("２，０００", "KZT")  # as ambiguous in full width as in ASCII
+    added = run("add", "--line", "８７０１１２３４５６７", "--amount", "２０００", "--channel", "bank_app", "--at",
+                "２０２６－１１－２０ １０：００", "-y")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    exported = run("export", "-").output
+    assert "2026-11-20T10:00:00+05:00,+77011234567," in exported and ",2000.00,KZT," in exported
+
+
+def test_extra_today_and_yesterday_are_read_in_every_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read in the user's zone: at 00:30 on 24 November in Almaty it is still the 23rd in UTC, and yesterday is
+    the 23rd in Almaty, not the 22nd."""
+    almaty, now = zone("Asia/Almaty"), datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
+    today, yesterday = datetime(2026, 11, 23, 19, 0, tzinfo=UTC), datetime(2026, 11, 22, 19, 0, tzinfo=UTC)
+    at_1830 = datetime(2026, 11, 23, 13, 30, tzinfo=UTC)  # 18:30 on 23 November in Almaty
+    for code in LANGUAGES:
+        set_language(code)  # every word is read whatever the language
+        for word in ("today", "Today", "今天", "сегодня", "Сегодня", "бүгін", "БҮГІН"):
+            assert parse_instant(word, almaty, now=now) == today, (code, word)
+        for word in ("yesterday", "YESTERDAY", "昨天", "вчера", "Вчера", "кеше", "Кеше"):
+            assert parse_instant(word, almaty, now=now) == yesterday, (code, word)
+        for typed in ("yesterday 18:30", "昨天 18:30", "昨天18:30", "вчера 18:30", "кеше 18:30", "昨天 １８：３０"):
+            assert parse_instant(typed, almaty, now=now) == at_1830, (code, typed)
+        for word in ("now", "现在", "сейчас", "қазір"):
+            assert parse_instant(word, almaty, now=now) == now, (code, word)
+    set_language("en")
+    assert parse_instant("today", almaty, now=now, end_of_day=True, allow_future=True) == datetime(
+        2026, 11, 24, 18, 59, 59, tzinfo=UTC
+    )  # as a bare date: its end, for an expiry
+    with pytest.raises(InvalidInput, match="it is in the future"):
+        parse_instant("today 18:30", almaty, now=now)
+    with pytest.raises(InvalidInput, match="not a real date and time"):
+        parse_instant("yesterday 25:00", almaty, now=now)
+    with pytest.raises(InvalidInput, match="not a date in a format topup reads"):
+        parse_instant("tomorrow", almaty, now=now)
+    monkeypatch.setattr(Clock, "now", lambda self: now)
+    added = run("add", "--line", "87011234567", "--amount", "2000", "--channel", "bank_app", "--at", "вчера 18:30",
+                "-y")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "2026-11-23T18:30:00+05:00,+77011234567," in run("export", "-").output

@@ -3,6 +3,10 @@
 Kazakhstan moved to UTC+5 on 2024-03-01 (Almaty was UTC+6): at 00:00 +06 the clocks went back to 23:00 +05
 on 29 February (so says tzdata), so that wall-clock hour happened twice in Almaty. Such a local time is refused
 unless an offset says which one is meant. Zones come from the `tzdata` package, never an older system copy.
+
+Typed input may also say "today", "yesterday" or "now" in any of topup's languages, with a time after a day
+(`yesterday 18:30`, `昨天 18:30`, `вчера 18:30`): the day is the user's, in their zone, and a day without a time
+means its start, as a date does. Full-width digits and marks are read as ASCII ones (`text.ascii_forms`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 
 from tracker.domain.errors import InvalidInput, field_error
 from tracker.domain.i18n import N_, _
+from tracker.domain.text import ascii_forms
 
 DEFAULT_ZONE = "Asia/Almaty"
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -40,6 +45,10 @@ CHINESE_FORMATS = ("%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _DAY_SHAPE = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})(\s+\d{1,2}:\d{2}(:\d{2})?)?$|^\d{4}年\d{1,2}月\d{1,2}日")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+# Words for a day counted back from today, and for "now", accepted whatever the current language, in any case.
+_DAYS_BACK = {"today": 0, "今天": 0, "сегодня": 0, "бүгін": 0, "yesterday": 1, "昨天": 1, "вчера": 1, "кеше": 1}
+_NOW_WORDS = frozenset({"now", "现在", "сейчас", "қазір"})
+_RELATIVE_RE = re.compile(r"^([^\W\d_]+)\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 ACCEPTED = N_("2026-11-24T14:05, 2026-11-24 14:05+05:00, 24.11.2026 14:05 or 24.11.26")
 
 
@@ -91,10 +100,11 @@ def parse_instant(
     allow_future: bool = False,
 ) -> datetime:
     """An aware UTC instant from ISO 8601 or day-first text; local times are read in `tz`."""
-    raw = text.strip()
+    raw = ascii_forms(text).strip()
     if not raw:
         raise field_error(field, text, _("it is empty"), _(ACCEPTED))
-    value, had_time = _parse_shape(raw, tz, field)
+    relative = _relative(raw, tz, now, field, text)
+    value, had_time = relative or _parse_shape(raw, field, text.strip())
     _check_year(value, field, text)
     if value.tzinfo is None:
         if not had_time:
@@ -116,24 +126,58 @@ def _iso(raw: str) -> datetime:
     return isoparse(raw)
 
 
-def _parse_shape(raw: str, tz: ZoneInfo, field: str) -> tuple[datetime, bool]:
+def _relative(raw: str, tz: ZoneInfo, now: datetime | None, field: str, text: str) -> tuple[datetime, bool] | None:
+    """`today`, `yesterday 18:30`, `now` as a wall-clock time in `tz` (or, for now, the instant), with whether a
+    time was given; None when `raw` starts with no such word."""
+    match = _RELATIVE_RE.match(raw)
+    word = match.group(1).casefold() if match else ""
+    if word in _NOW_WORDS and match and not match.group(2):
+        return (now if now is not None else Clock().now()), True
+    if not match or word not in _DAYS_BACK:
+        return None  # "now 10:00" too: not a shape topup reads
+    current = now if now is not None else Clock().now()
+    day = current.astimezone(tz).date() - timedelta(days=_DAYS_BACK[word])
+    if not match.group(2):
+        return datetime.combine(day, time(0)), False
+    try:
+        at = time(int(match.group(2)), int(match.group(3)), int(match.group(4) or 0))
+    except ValueError:  # yesterday 25:00
+        raise field_error(field, text, _("not a real date and time"), _(ACCEPTED)) from None
+    return datetime.combine(day, at), True
+
+
+def names_a_day(text: str) -> bool:
+    """Whether `text` is a day without a time of day (`2026-11-20`, `24.11.26`, `yesterday`, `２０２６－１１－２０`),
+    which a `--to` bound includes whole; False for text that is no instant at all."""
+    raw = ascii_forms(text).strip()
+    match = _RELATIVE_RE.match(raw)
+    if match:
+        return match.group(1).casefold() in _DAYS_BACK and not match.group(2)
+    try:
+        return not _parse_shape(raw, "date", raw)[1]
+    except InvalidInput:
+        return False
+
+
+def _parse_shape(raw: str, field: str, shown: str) -> tuple[datetime, bool]:
+    """A date and time of one of the accepted shapes, with whether a time was given; a refusal quotes `shown`."""
     if _ISO_RE.match(raw):
         try:
             value = _iso(raw.replace(" ", "T", 1))
         except (ValueError, OverflowError):
-            raise field_error(field, raw, _("not a real date and time"), _(ACCEPTED)) from None
+            raise field_error(field, shown, _("not a real date and time"), _(ACCEPTED)) from None
         return value, len(raw) > 10
     formats = DAY_FIRST_FORMATS
-    if "年" in raw:  # a time right after 日, or with a full-width colon, is how it is often typed
-        raw, formats = re.sub(r"日\s*", "日 ", raw.replace("：", ":")).strip(), CHINESE_FORMATS
+    if "年" in raw:  # a time right after 日 is how it is often typed (a full-width colon is ASCII by now)
+        raw, formats = re.sub(r"日\s*", "日 ", raw).strip(), CHINESE_FORMATS
     for fmt in formats:
         try:
             return datetime.strptime(raw, fmt), "%H" in fmt
         except ValueError:
             continue
     if _DAY_SHAPE.match(raw):  # 31.02.2026: the shape is right, the day never existed
-        raise field_error(field, raw, _("not a real date"), _(ACCEPTED))
-    raise field_error(field, raw, _("not a date in a format topup reads"), _(ACCEPTED))
+        raise field_error(field, shown, _("not a real date"), _(ACCEPTED))
+    raise field_error(field, shown, _("not a date in a format topup reads"), _(ACCEPTED))
 
 
 def parse_with_formats(
@@ -146,7 +190,7 @@ def parse_with_formats(
     now: datetime | None = None,
 ) -> datetime:
     """An instant read with a source's own explicit formats ("iso" for ISO 8601), never guessed."""
-    raw = text.strip()
+    raw = ascii_forms(text).strip()
     value = None
     for fmt in formats:
         try:
@@ -185,8 +229,8 @@ def _check_year(value: datetime, field: str, text: str) -> None:
 
 
 def parse_month(text: str, field: str = "month") -> date:
-    """`2026-11` as the first day of that month."""
-    match = _MONTH_RE.match(text.strip())
+    """`2026-11` (or `２０２６－１１`) as the first day of that month."""
+    match = _MONTH_RE.match(ascii_forms(text).strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise field_error(field, text, _("not a month"), _("YYYY-MM, e.g. 2026-11"))
     month = date(int(match.group(1)), int(match.group(2)), 1)

@@ -1,7 +1,7 @@
 """Money as `Decimal` plus an ISO 4217 code; integer minor units in the database.
 
-People type amounts many ways (`2 000`, `2 000,50`, `2,000.50`, `2000 ₸`, `- 1 450,00 ₸`). This module reads
-them strictly: a value that could mean two things (`1,234`) is refused, never guessed.
+People type amounts many ways (`2 000`, `2 000,50`, `2,000.50`, `2000 ₸`, `- 1 450,00 ₸`, full-width `２０００`).
+This module reads them strictly: a value that could mean two things (`1,234`) is refused, never guessed.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from babel.numbers import get_currency_precision, is_currency
 
 from tracker.domain.errors import InvalidInput, field_error
 from tracker.domain.i18n import _
+from tracker.domain.text import ascii_forms
 
 DEFAULT_CURRENCY = "KZT"
 DEFAULT_CEILING = Decimal(1_000_000)
@@ -128,13 +129,15 @@ def parse_currency(text: str, field: str = "currency") -> str:
 def implied_currency(text: str) -> str | None:
     """The one currency that signs and codes in `text` name (`2 000 ₸`, `70 CNY`, `2000元`), or None for none or
     several."""
+    text = ascii_forms(text)
     found = {implied for marker, implied in _MARKERS.items() if implied and marker in text.lower()}
     found |= {m.upper() for m in _CODE_RE.findall(text) if _known_currency(m.upper())}
     return found.pop() if len(found) == 1 else None
 
 
-def _strip_markers(text: str, field: str, currency: str | None) -> str:
-    """Remove currency signs and codes, refusing one that names another currency than expected."""
+def _strip_markers(text: str, field: str, currency: str | None, shown: str) -> str:
+    """Remove currency signs and codes, refusing one that names another currency than expected; a refusal quotes
+    `shown`, the text as typed."""
     found: set[str] = set()
     lowered = text
     for marker, implied in sorted(_MARKERS.items(), key=lambda kv: -len(kv[0])):
@@ -146,14 +149,14 @@ def _strip_markers(text: str, field: str, currency: str | None) -> str:
     for match in _CODE_RE.findall(lowered):
         code = match.upper()
         if not _known_currency(code):
-            raise field_error(field, text, _("contains letters"), _("a number such as 2000 or 2 000,50"))
+            raise field_error(field, shown, _("contains letters"), _("a number such as 2000 or 2 000,50"))
         found.add(code)
     lowered = _CODE_RE.sub(" ", lowered)
     if currency and found - {currency}:
         other = sorted(found - {currency})[0]
         raise field_error(
             field,
-            text,
+            shown,
             _("it is in {other}, not {currency}").format(other=other, currency=currency),
             _("set the currency to {other}").format(other=other),
         )
@@ -199,10 +202,10 @@ def parse_number(
     if _PLAIN_RE.fullmatch(text) and (decimal_mark == "." or "." not in text):
         return Decimal(text)  # the common shape of a canonical file, `2000.00`, without the general reading
     raw = text
-    body = text.strip()
+    body = ascii_forms(text).strip()
     if not body:
         raise field_error(field, raw, _("it is empty"), _("a number such as 2000 or 2 000,50"))
-    body = _strip_markers(body, field, currency).strip()
+    body = _strip_markers(body, field, currency, raw.strip()).strip()
     negative = bool(body) and body[0] in _MINUS_SIGNS
     if negative or body[:1] == "+":  # statements print income as "+ 150 000,00 ₸"
         body = body[1:].strip()

@@ -2,6 +2,7 @@
 
 phonenumbers does the parsing, validation and formatting; the operator comes from our own prefix table.
 Russia shares +7, so numbers are read for region KZ and a +7 9xx number is foreign, not a typo of a KZ one.
+Full-width digits and other scripts' decimal digits are read as ASCII ones.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, P
 from tracker.domain.errors import field_error
 from tracker.domain.i18n import N_, _
 from tracker.domain.operators import suggest
+from tracker.domain.text import ascii_forms
 
 ACCEPTED = N_("+7 701 123 45 67, 8 701 123 45 67, 7011234567, or +86 … for a foreign line")
 _MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
@@ -33,7 +35,7 @@ def parse_phone(text: str, field: str = "line") -> Phone:
     """Normalise a number as typed; refuse anything that is not a valid mobile or foreign number.
 
     Cached: an import repeats the same few thousand numbers a million times, and parsing is the slow part."""
-    raw = text.strip()
+    raw = ascii_forms(text).strip()  # `８７０１１２３４５６７`, `＋７ ７０１…` from a Chinese input method
     digits = "".join(c for c in raw if c.isdigit())
     if "*" in raw and digits:  # +7701***4567: from an export made with --mask, which hides the number for good
         hint = _("a file exported with --mask cannot be imported: export it again without --mask")
