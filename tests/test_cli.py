@@ -143,7 +143,8 @@ def test_list_prints_a_table_and_a_cursor_for_more() -> None:
         "1,900.00\u00a0KZT",
         "credited",
         "#",
-        "bank_app",
+        "bank",
+        "app",
         "KSP-992",
         "Kaspi.kz",
     ]
@@ -330,8 +331,8 @@ def test_paths_and_db_commands(home: Path) -> None:
         f"config:    {home}/config.toml",
         f"backups:   {home}/backups",
     ]
-    assert run("db", "current").stdout == "current: none (empty database)\nhead:    0006\n"
-    assert run("db", "upgrade").stdout == "Database is at revision 0006.\n"
+    assert run("db", "current").stdout == "current: none (empty database)\nhead:    0007\n"
+    assert run("db", "upgrade").stdout == "Database is at revision 0007.\n"
 
 
 def test_a_broken_config_is_named_not_a_traceback(home: Path) -> None:

@@ -53,7 +53,9 @@ def test_skip_then_reimport_then_undo(tmp_path: Path) -> None:
     ]
     again = run("import", str(write(tmp_path / "again.csv", GOOD)))
     assert again.stdout.splitlines()[-2] == "0 new, 1 already present, 0 possible duplicates, 0 refused"
-    assert run("import", "undo", "1").stdout == "Undid import batch 1: 1 top-up deleted.\n"
+    assert run("import", "undo", "1").stdout == (
+        "Undid import batch 1: 1 top-up deleted. 1 line it created, used by nothing else, archived: +7 705 123 4567\n"
+    )
     assert run("list").stdout == "No top-ups match.\n"
     missing = run("import", "undo", "9")
     assert (missing.exit_code, missing.stderr) == (1, "error: no import batch 9 (see `topup import list`)\n")

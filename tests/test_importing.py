@@ -190,7 +190,7 @@ def test_undo_removes_exactly_the_batch_and_refuses_after_an_edit(tracker: Track
     second = tracker.import_file(
         canonical_csv(tmp_path / "b.csv", [row(reference="C", occurred_at="2026-11-20T12:00:00+05:00")])
     )
-    assert tracker.undo_batch(first.batch_id, source=Source.CLI) == 2  # type: ignore[arg-type]
+    assert tracker.undo_batch(first.batch_id, source=Source.CLI).topups == 2  # type: ignore[arg-type]
     assert sorted(t.reference or "" for t in tracker.list_topups().items) == ["", "C"]
     assert tracker.get_topup(mine.id).amount == Decimal("777.00")
     (c,) = [t for t in tracker.list_topups().items if t.reference == "C"]

@@ -107,6 +107,11 @@ class TopUpApp(App[None]):
             lambda: self.switch_mode("dashboard"),
         )
         yield SystemCommand(_("Top-ups"), _("Find, add, edit and verify top-ups"), lambda: self.switch_mode("topups"))
+        yield SystemCommand(_("Add a top-up"), _("Record a top-up: the form, checked as you type"),
+                            lambda: self._on_topups("add"))  # fmt: skip
+        if isinstance(screen, TopUpsScreen):
+            yield SystemCommand(_("Verify the highlighted top-up"), _("Confirm what the line was credited"),
+                                lambda: self._on_topups("verify"))  # fmt: skip
         yield SystemCommand(_("Lines"), _("Add, edit and archive lines"), lambda: self.switch_mode("lines"))
         yield SystemCommand(_("Checks"), _("Everything that needs attention"), lambda: self.switch_mode("checks"))
         yield SystemCommand(
@@ -116,6 +121,7 @@ class TopUpApp(App[None]):
         yield SystemCommand(
             _("Export"), _("Export top-ups, with receipts if you like"), lambda: self.switch_mode("export")
         )
+        yield SystemCommand(_("Switch theme"), _("Light, dark and other colours"), self.action_change_theme)
         yield SystemCommand(_("Help"), _("Keys and the advice topup follows"), self.action_help)
         yield SystemCommand(
             _("How to top up"), _("Each channel, SIM and eSIM: how it is done, what to check and keep"),
@@ -133,6 +139,15 @@ class TopUpApp(App[None]):
         elif screen.focused is not None and screen.focused.allow_maximize:
             yield SystemCommand(_("Maximize"), _("The focused part on the whole screen"), screen.action_maximize)
         yield SystemCommand(_("Quit"), _("Leave topup"), self.action_quit)
+
+    def _on_topups(self, action: str) -> None:
+        """A palette action of the top-ups screen, from wherever the palette was opened."""
+
+        async def go() -> None:
+            await self.switch_mode("topups")
+            await self.run_action(action, self.screen)
+
+        self.run_worker(go(), group="palette")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

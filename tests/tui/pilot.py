@@ -41,3 +41,14 @@ async def preview_import(pilot, path) -> None:
     pilot.app.screen.query_one("#path", Input).value = str(path)
     await pilot.press("p")
     await settle(pilot)
+
+
+async def open_form(pilot):
+    """The top-ups screen's add form, open and settled."""
+    from tui.screens.form import TopUpForm
+
+    await open_topups(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, TopUpForm)
+    return pilot.app.screen

@@ -8,12 +8,11 @@ import tomllib
 from textual.widgets import DataTable, Footer, Input, Label, Markdown, Static
 
 from tests.helpers import add
-from tests.tui.pilot import open_topups, settle
+from tests.tui.pilot import open_form, open_topups, settle
 from tracker.domain.i18n import language
 from tracker.service import Tracker
 from tui.app import TopUpApp
 from tui.screens.dialogs import LanguageDialog
-from tui.screens.form import TopUpForm
 
 
 def footer_text(app: TopUpApp) -> str:
@@ -59,11 +58,7 @@ async def test_the_palette_switches_to_chinese_and_the_footer_and_table_headers_
 async def test_an_open_form_redraws_and_keeps_what_was_typed(tracker: Tracker) -> None:
     app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_topups(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, TopUpForm)
+        form = await open_form(pilot)
         form.query_one("#line", Input).value = "87011234567"
         form.query_one("#amount", Input).value = "-500"
         await settle(pilot)

@@ -8,22 +8,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from tracker.cli.base import TopupGroup, cli
 from tracker.cli.context import AppContext
 from tracker.cli.options import filter_options
 from tracker.cli.topups import _filters
-from tracker.domain import formatting as fmt
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import N_, _, ngettext
-from tracker.domain.phones import in_message
-from tracker.domain.records import ImportOptions, ImportReport
-from tracker.domain.statements import parse_line_for
-from tracker.domain.vocab import Source
+from tracker.domain.vocab import ENCODINGS, Source
+
+if TYPE_CHECKING:
+    from tracker.domain.records import ImportReport
 
 pass_app = click.make_pass_decorator(AppContext)
 SHOWN_PROBLEMS = 50
@@ -47,6 +45,8 @@ def progress_bar(total: int, label: str) -> Iterator[object]:
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]:,} rows"),
                TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeRemainingColumn())  # fmt: skip
     with Progress(*columns, transient=True, console=None) as bar:
@@ -90,6 +90,9 @@ def import_group() -> None:
     help=N_("The line a statement's rows of this operator go to, when you have several (repeatable)."),
 )
 @click.option("--force-line", is_flag=True, help=N_("With --line: also rows that pay another operator."))
+@click.option("--encoding", type=click.Choice(ENCODINGS),
+              help=N_("How the CSV's text is written: cp1251 for Excel on Russian Windows, auto to let topup tell "
+                      "(default: the profile's, utf-8-sig for canonical)."))  # fmt: skip
 @click.option("--dry-run", is_flag=True, help=N_("Show exactly what would happen; write nothing."))
 @click.option(
     "--on-error",
@@ -104,8 +107,8 @@ def import_group() -> None:
 @click.option("--verbose", is_flag=True, help=N_("List every new line the import creates, not only their count."))
 @pass_app
 def import_file(app: AppContext, file: Path, profile: str, line: str | None, line_for: tuple[str, ...],
-                force_line: bool, dry_run: bool, on_error: str, rejects: Path | None, allow_duplicates: bool,
-                output: str, verbose: bool) -> None:  # fmt: skip
+                force_line: bool, encoding: str | None, dry_run: bool, on_error: str, rejects: Path | None,
+                allow_duplicates: bool, output: str, verbose: bool) -> None:  # fmt: skip
     """Import a CSV file, a bundle zip or a Kaspi Gold statement PDF; all or nothing unless --on-error skip.
 
     A statement is imported only when it adds up (opening balance and rows to the closing balance, each operation
@@ -117,9 +120,11 @@ def import_file(app: AppContext, file: Path, profile: str, line: str | None, lin
       topup import kaspi-october.pdf --line-for kcell=87011234567
       topup import kaspi.csv --profile kaspi --line 87011234567
     """
+    from tracker.domain.records import ImportOptions
+
     options = ImportOptions(line=line, dry_run=dry_run, on_error=on_error, rejects=rejects,
                             allow_duplicates=allow_duplicates, line_for=_line_for(line_for),
-                            force_line=force_line)  # fmt: skip
+                            force_line=force_line, encoding=encoding)  # fmt: skip
     size = file.stat().st_size if file.is_file() else 0
     with progress_bar(size, _("Importing")) as update:
         report = app.tracker.import_file(file, profile, options, progress=update)  # type: ignore[arg-type]
@@ -133,6 +138,8 @@ def import_file(app: AppContext, file: Path, profile: str, line: str | None, lin
 
 def _line_for(given: tuple[str, ...]) -> dict[str, str]:
     """`kcell=87011234567` pairs as {operator code: E.164}; a pair without `=` is a usage error (exit 2)."""
+    from tracker.domain.statements import parse_line_for
+
     try:
         return parse_line_for(given)
     except InvalidInput as exc:
@@ -143,6 +150,8 @@ def _line_for(given: tuple[str, ...]) -> dict[str, str]:
 
 def _print_statement(report: ImportReport) -> None:
     """The statement's header and that it adds up, then the rows left out, by operation."""
+    from tracker.domain import formatting as fmt
+
     st = report.statement
     if st is None:
         return
@@ -156,6 +165,8 @@ def _print_statement(report: ImportReport) -> None:
 
 
 def _print_filtered(report: ImportReport) -> None:
+    from tracker.domain import formatting as fmt
+
     for operation, (count, total) in report.filtered_by.items():
         said = ngettext("left out: {operation}: {n} row, {amount}", "left out: {operation}: {n} rows, {amount}", count)
         if not operation:  # a source without an operation column: one count for every row left out
@@ -164,6 +175,8 @@ def _print_filtered(report: ImportReport) -> None:
 
 
 def _print_report(report: ImportReport, dry_run: bool, verbose: bool = False) -> None:
+    from tracker.domain.phones import in_message
+
     _print_statement(report)
     _print_filtered(report)
     for refused in report.refused[:SHOWN_PROBLEMS]:
@@ -214,6 +227,10 @@ def import_list(app: AppContext) -> None:
     Example:
       topup import list
     """
+    from rich.table import Table
+
+    from tracker.domain import formatting as fmt
+
     batches = app.tracker.list_batches()
     if not batches:
         click.echo(_("No imports yet."))
@@ -246,12 +263,7 @@ def import_undo(app: AppContext, batch: int) -> None:
     Example:
       topup import undo 3
     """
-    count = app.tracker.undo_batch(batch, source=Source.CLI)
-    click.echo(
-        ngettext(
-            "Undid import batch {id}: {n} top-up deleted.", "Undid import batch {id}: {n} top-ups deleted.", count
-        ).format(id=batch, n=count)
-    )
+    click.echo(app.tracker.undo_batch(batch, source=Source.CLI).said(every_line=True))
 
 
 @cli.command("export")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -137,9 +138,36 @@ class _Reader:
         )
 
 
+class _KeepingReader(_Reader):
+    """A reader that also keeps what each field was read as, for a form that shows it while others are wrong."""
+
+    def __init__(self, fields: Mapping[str, str | None], ctx: ParseContext) -> None:
+        super().__init__(fields, ctx)
+        self.parsed: dict[str, Any] = {}
+
+    def parse(self, name: str, parser: Callable[[str], Any], *, required: bool = False, key: object = None) -> Any:
+        parsed = super().parse(name, parser, required=required, key=key)
+        if parsed is not None:
+            self.parsed[name] = parsed
+        return parsed
+
+
 def parse_fields(fields: Mapping[str, str | None], ctx: ParseContext) -> NewTopUp:
     """A validated `NewTopUp` from canonical text fields, or `InvalidInputs` naming every bad field."""
-    r = _Reader(fields, ctx)
+    return _read_all(_Reader(fields, ctx))
+
+
+def parse_each(fields: Mapping[str, str | None], ctx: ParseContext) -> tuple[dict[str, Any], list[InvalidInput]]:
+    """Every field's value that parses, and every refusal, by the same rules as `parse_fields`: so a form shows
+    "= 2,000.00 KZT" beside the amount while the line is still being typed."""
+    r = _KeepingReader(fields, ctx)
+    with suppress(InvalidInputs):
+        _read_all(r)
+    return r.parsed, r.errors
+
+
+def _read_all(r: _Reader) -> NewTopUp:
+    ctx = r.ctx
     line = r.parse("line", lambda v: parse_phone(v, "line").e164, required=True, key=PURE)
     occurred = r.instant("occurred_at")
     if occurred is None and ctx.default_now and not r.text("occurred_at"):

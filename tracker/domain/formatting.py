@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+from babel.dates import format_date
+from babel.numbers import (
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+)
 
 from tracker.domain.i18n import language
 from tracker.domain.money import precision
@@ -105,3 +112,21 @@ def size(n: int) -> str:
             return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024  # type: ignore[assignment]
     return f"{n} B"
+
+
+def money_short(amount: Decimal, currency: str) -> str:
+    """`150K ₸`, `15万 ₸`, `150 тыс. ₸`: an axis tick, where the reader wants the size, not the tiyn."""
+    code = LOCALES.get(language(), "en")
+    symbols = _CHINESE_SYMBOLS if code.startswith("zh") else _SYMBOLS
+    symbol = symbols.get(currency) or get_currency_symbol(currency, locale=code)
+    return f"{format_compact_decimal(amount, format_type='short', locale=code, fraction_digits=1)}\u00a0{symbol}"
+
+
+def month_short(month: date, *, with_year: bool = False) -> str:
+    """`Jan`, `1月`, `янв.`; with a short year where a chart's year begins (`Jan ’26`, `26年1月`): a tick has
+    room for eight or nine characters, and CLDR's own `янв. 2026 г.` pushes its neighbour off the axis."""
+    code = LOCALES.get(language(), "en")
+    if with_year and code.startswith("zh"):
+        return f"{month:%y}年{month.month}月"
+    name = format_date(month, "LLL", locale=code)
+    return f"{name} ’{month:%y}" if with_year else name

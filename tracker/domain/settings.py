@@ -7,20 +7,15 @@ then `config.toml` in the home, then defaults. `TOPUP_HOME` moves the database, 
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from platformdirs import user_data_path
-
 from tracker.domain.clock import DEFAULT_ZONE, zone
+from tracker.domain.config import KNOWN_KEYS, default_home, read_config
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
 from tracker.domain.money import DEFAULT_CEILING, DEFAULT_CURRENCY, parse_currency
-
-APP_NAME = "topup"
-KNOWN_KEYS = {"database_url", "zone", "currency", "max_amount", "locale", "receipt_minutes"}
 
 
 @dataclass(frozen=True)
@@ -49,10 +44,11 @@ class Settings:
     def zone(self):
         return zone(self.zone_name)
 
-
-def default_home() -> Path:
-    env = os.environ.get("TOPUP_HOME")
-    return Path(env).expanduser() if env else user_data_path(APP_NAME, appauthor=False)
+    @property
+    def own_database(self) -> bool:
+        """Whether the database is topup's own file in its home, created (folders too) on first use; a database
+        the user named (`--db`, TOPUP_DATABASE_URL, config) is created only by a write, in a folder that exists."""
+        return self.database_url == sqlite_url(self.home / "topup.sqlite3")
 
 
 def sqlite_url(path: Path) -> str:
@@ -62,7 +58,7 @@ def sqlite_url(path: Path) -> str:
 def load_settings(home: Path | None = None, database_url: str | None = None) -> Settings:
     """Settings for this run, from arguments, environment and the home's config.toml."""
     home = home or default_home()
-    config = _read_config(home / "config.toml")
+    config = read_config(home / "config.toml")
     url = (
         database_url
         or os.environ.get("TOPUP_DATABASE_URL")
@@ -84,14 +80,37 @@ def load_settings(home: Path | None = None, database_url: str | None = None) -> 
     return settings
 
 
-def configured_language() -> str | None:
-    """config.toml's `locale`, read before anything else so that even `--help` speaks it (None if unset or the
-    file cannot be read: the command that reads it properly will say why)."""
-    try:
-        value = _read_config(default_home() / "config.toml").get("locale")
-    except InvalidInput:
-        return None
-    return str(value) if value else None
+def checked_setting(key: str, text: str) -> str | int:
+    """`text` as config.toml should hold `key`, refused by the rules `load_settings` reads it with, so that a
+    setting written by `topup config set` never breaks the next start."""
+    where = f"config {key}"
+    if key == "zone":
+        zone(text)
+        return text
+    if key == "currency":
+        return parse_currency(text, where)
+    if key == "max_amount":
+        return str(_decimal(text, where))
+    if key == "receipt_minutes":
+        minutes = _decimal(text, where)
+        if minutes != minutes.to_integral_value():
+            raise InvalidInput(_("a whole number of minutes"), where=where)
+        return int(minutes)
+    if key == "locale":
+        from tracker.domain.i18n import LANGUAGES, normalise
+
+        chosen = normalise(text)
+        if chosen is None:
+            raise InvalidInput(_("unknown language {code!r}").format(code=text), where=where,
+                               hint=_("known languages: {codes}").format(codes=", ".join(LANGUAGES)))  # fmt: skip
+        return chosen
+    if key == "database_url":
+        if not text.startswith(("sqlite:", "postgresql")):
+            raise InvalidInput(_("not a database URL: {url}").format(url=text), where=where,
+                               hint=_("e.g. sqlite:///path/topup.sqlite3 or postgresql+psycopg://…"))  # fmt: skip
+        return text
+    raise InvalidInput(_("unknown setting {key!r}").format(key=key), where="config",
+                       hint=_("known settings: {keys}").format(keys=", ".join(sorted(KNOWN_KEYS))))  # fmt: skip
 
 
 def _decimal(value: object, where: str) -> Decimal:
@@ -102,20 +121,3 @@ def _decimal(value: object, where: str) -> Decimal:
     if result <= 0:
         raise InvalidInput(_("must be more than zero"), where=where)
     return result
-
-
-def _read_config(path: Path) -> dict[str, object]:
-    if not path.exists():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(str(exc), where=str(path), hint=_("fix or remove the file")) from None
-    unknown = set(data) - KNOWN_KEYS
-    if unknown:
-        raise InvalidInput(
-            _("unknown setting {key!r}").format(key=sorted(unknown)[0]),
-            where=str(path),
-            hint=_("known settings: {keys}").format(keys=", ".join(sorted(KNOWN_KEYS))),
-        )
-    return data

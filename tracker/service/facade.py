@@ -7,6 +7,8 @@ facade is its parts, each a subject built on `ServiceBase` (settings, engine, cl
 from __future__ import annotations
 
 from tracker.domain.clock import Clock
+from tracker.domain.errors import NotFound
+from tracker.domain.i18n import _
 from tracker.domain.settings import Settings
 from tracker.service import schema
 from tracker.service.backups import BackupsPart
@@ -21,8 +23,16 @@ from tracker.storage import db
 
 class Tracker(LinesPart, TopUpsPart, ReceiptsPart, TransfersPart, InsightsPart, BackupsPart, PreferencesPart):
     @classmethod
-    def open(cls, settings: Settings, clock: Clock | None = None) -> Tracker:
-        """Open the configured database, upgrading it to the current schema first."""
+    def open(cls, settings: Settings, clock: Clock | None = None, *, create: bool = True) -> Tracker:
+        """Open the configured database, upgrading it to the current schema first. A database the user named
+        whose file does not exist is made only for a command that writes (`create`), and only in a folder that
+        exists; for one that reads it is refused with its path (a mistyped `--db` must not leave files)."""
+        file = db.sqlite_file(settings.database_url)
+        if file is not None and not settings.own_database and not file.exists():
+            if not create:
+                raise NotFound(_("no database at {path}").format(path=file),
+                               hint=_("check the database URL; the first command that writes creates it"))  # fmt: skip
+            db.create_file(file, folders=False)
         engine = db.make_engine(settings.database_url)
         schema.migrate(settings, engine)
         return cls(settings, engine, clock)

@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from tracker.domain.errors import NotFound
+from tracker.domain.i18n import _
 from tracker.domain.settings import Settings
 from tracker.flows import backups
 from tracker.flows.receipts import ReceiptStore
@@ -17,8 +19,9 @@ from tracker.storage import db, snapshot
 
 
 def upgrade(settings: Settings) -> tuple[str | None, Path | None]:
-    """Upgrade to the current schema; returns the revision reached and the backup taken first (if any)."""
-    engine = db.make_engine(settings.database_url)
+    """Upgrade to the current schema; returns the revision reached and the backup taken first (if any). A named
+    database is created here (this is a write), in a folder that must exist."""
+    engine = db.make_engine(settings.database_url, folders=settings.own_database)
     try:
         backup = migrate(settings, engine)
         return db.current_revision(engine), backup
@@ -51,7 +54,11 @@ def _archive_before_migration(settings: Settings, engine: Engine, current: str) 
 
 
 def revisions(settings: Settings) -> tuple[str | None, str]:
-    """The database's revision (None for an empty database) and the newest revision of this topup."""
+    """The database's revision (None for an empty database) and the newest revision of this topup. Asking does
+    not create a named database that is not there."""
+    file = db.sqlite_file(settings.database_url)
+    if file is not None and not file.exists() and not settings.own_database:
+        raise NotFound(_("no database at {path}").format(path=file), hint=_("check the database URL"))
     engine = db.make_engine(settings.database_url)
     try:
         return db.current_revision(engine), db.head_revision()

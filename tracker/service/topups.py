@@ -184,6 +184,8 @@ class TopUpsPart(ServiceBase):
             old = topup.deleted_at
             topup.deleted_at = now if deleted else None
             topup.updated_at = now
+            if not deleted and line.archived and line.batch_id is not None and line.batch_id == topup.batch_id:
+                line.archived, line.updated_at = False, now  # archived by undoing the import that made both
             iso = (now if deleted else old).isoformat()  # type: ignore[union-attr]
             change = [None, iso] if deleted else [iso, None]
             log_change(s, topup.id, now, source, "deleted" if deleted else "restored", {"deleted_at": change})

@@ -9,12 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import JSON, insert, literal, select, update
+from sqlalchemy import JSON, func, insert, literal, select, update
 
-from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError
+from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError, field_error
 from tracker.domain.i18n import _
-from tracker.domain.records import BatchRecord, ImportOptions, ImportReport, TopUpFilter
-from tracker.domain.vocab import Source
+from tracker.domain.records import BatchRecord, ImportOptions, ImportReport, TopUpFilter, UndoResult
+from tracker.domain.vocab import ENCODINGS, Source
 from tracker.flows.exporting.bundles import write_bundle
 from tracker.flows.exporting.rows import iter_pages
 from tracker.flows.exporting.writer import write_rows
@@ -26,7 +26,7 @@ from tracker.flows.importing.statements import read_statement, statement_csv
 from tracker.flows.importing.workbooks import workbook_csv
 from tracker.flows.reading.pdf import is_pdf
 from tracker.service.base import ServiceBase, discard
-from tracker.storage.models import History, ImportBatch, TopUp
+from tracker.storage.models import History, ImportBatch, Line, TopUp
 
 
 class TransfersPart(ServiceBase):
@@ -61,6 +61,11 @@ class TransfersPart(ServiceBase):
                 report = self._import(csv_path, chosen, options, progress, bundled, files)
                 report.source = path.name
                 return report
+        if options.encoding:  # a plain CSV read as the user says, whatever the profile's default
+            if options.encoding not in ENCODINGS:
+                raise field_error("--encoding", options.encoding, _("not an encoding topup reads"),
+                                  _("one of: {k}").format(k=", ".join(ENCODINGS)))  # fmt: skip
+            chosen = replace(chosen, encoding=options.encoding)
         return self._import(path, chosen, options, progress, {}, None)
 
     def _import(self, path, profile, options, progress, bundled, files: Path | None) -> ImportReport:
@@ -121,28 +126,19 @@ class TransfersPart(ServiceBase):
                 for b in rows
             ]
 
-    def undo_batch(self, batch_id: int, *, source: Source) -> int:
-        """Soft-delete exactly this batch's top-ups, refusing when any was changed since the import."""
+    def undo_preview(self, batch_id: int) -> UndoResult:
+        """What `undo_batch` would do, refused for the same reasons: for the question asked before it."""
+        with self._tx(read_only=True) as s:
+            self._undoable(s, batch_id)
+            live = select(func.count()).where((TopUp.batch_id == batch_id) & TopUp.deleted_at.is_(None))
+            count = s.scalar(live) or 0
+            return UndoResult(batch_id, count, tuple(s.scalars(_lines_left(batch_id, leaving=batch_id))))
+
+    def undo_batch(self, batch_id: int, *, source: Source) -> UndoResult:
+        """Soft-delete exactly this batch's top-ups, refusing when any was changed since the import, and archive
+        the lines the batch created that no other top-up uses (restoring a top-up brings its line back)."""
         with self._tx() as s:
-            batch = s.get(ImportBatch, batch_id)
-            if batch is None:
-                raise NotFound(_("no import batch {id}").format(id=batch_id), hint=_("see `topup import list`"))
-            if batch.undone_at is not None:
-                raise Conflict(_("import batch {id} was undone already").format(id=batch_id))
-            changed = (
-                select(History.topup_id)
-                .join(TopUp, TopUp.id == History.topup_id)
-                .where(TopUp.batch_id == batch_id)
-                .limit(5)
-            )
-            edited = list(s.scalars(changed))
-            if edited:
-                raise Conflict(
-                    _("top-ups {ids} of this batch were changed since the import").format(
-                        ids=", ".join(f"#{i}" for i in edited)
-                    ),
-                    hint=_("undo those changes, or delete the others one by one"),
-                )
+            batch = self._undoable(s, batch_id)
             now = self.clock.now()
             mine = (TopUp.batch_id == batch_id) & TopUp.deleted_at.is_(None)
             change = literal({"deleted_at": [None, now.isoformat()], "batch": [None, str(batch_id)]}, JSON)
@@ -159,8 +155,29 @@ class TransfersPart(ServiceBase):
                 )
             )
             count = s.execute(update(TopUp).where(mine).values(deleted_at=now, updated_at=now)).rowcount
+            lines = tuple(s.scalars(_lines_left(batch_id)))
+            if lines:
+                s.execute(update(Line).where(Line.number.in_(lines)).values(archived=True, updated_at=now))
             batch.undone_at = now
-            return count
+            return UndoResult(batch_id, count, lines)
+
+    @staticmethod
+    def _undoable(s, batch_id: int) -> ImportBatch:
+        batch = s.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound(_("no import batch {id}").format(id=batch_id), hint=_("see `topup import list`"))
+        if batch.undone_at is not None:
+            raise Conflict(_("import batch {id} was undone already").format(id=batch_id))
+        changed = select(History.topup_id).join(TopUp, TopUp.id == History.topup_id).where(TopUp.batch_id == batch_id)
+        edited = list(s.scalars(changed.limit(5)))
+        if edited:
+            raise Conflict(
+                _("top-ups {ids} of this batch were changed since the import").format(
+                    ids=", ".join(f"#{i}" for i in edited)
+                ),
+                hint=_("undo those changes, or delete the others one by one"),
+            )
+        return batch
 
     def export_csv(self, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None) -> int:
         with self._tx(read_only=True) as s:
@@ -233,3 +250,13 @@ def _remove_stale_partials(folder: Path) -> None:
                 leftover.unlink()
         except OSError:
             continue
+
+
+def _lines_left(batch_id: int, leaving: int | None = None):
+    """The numbers of the lines `batch_id` created that no live top-up uses (besides those of batch `leaving`,
+    which an undo is about to delete)."""
+    others = TopUp.deleted_at.is_(None) & (TopUp.line_id == Line.id)
+    if leaving is not None:
+        others &= TopUp.batch_id.is_distinct_from(leaving)
+    used = select(TopUp.id).where(others).exists()
+    return select(Line.number).where((Line.batch_id == batch_id) & ~Line.archived & ~used).order_by(Line.number)

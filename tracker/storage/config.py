@@ -14,7 +14,7 @@ from tracker.domain.errors import InvalidInput, StorageError
 from tracker.domain.i18n import _
 
 
-def write_setting(path: Path, key: str, value: str) -> None:
+def write_setting(path: Path, key: str, value: str | int) -> None:
     """Set `key = value` in the TOML file at `path` (created, with its folder, when missing)."""
     import tomlkit  # only when a setting is written, not at every start
 

@@ -30,12 +30,13 @@ READ_ONLY = "topup_read_only"  # an execution option: this transaction only read
 on_wait: Callable[[], None] | None = None  # told when a writer has to wait for another one
 # The newest revision in migrations/versions (a test holds the two together). Knowing it without Alembic lets
 # every command check the schema with one SELECT and start without importing Alembic and reading the revisions.
-HEAD = "0006"
+HEAD = "0007"
 KEPT_BACKUPS = 5
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+def make_engine(url: str, *, folders: bool = True) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection, and its file is
+    made private (with its missing folders, unless `folders` is False)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -45,7 +46,7 @@ def make_engine(url: str) -> Engine:
         ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            _private_file(Path(parsed.database))
+            create_file(Path(parsed.database), folders=folders)
         engine = create_engine(parsed, poolclass=NullPool)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -53,11 +54,24 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
-def _private_file(database: Path) -> None:
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def create_file(database: Path, *, folders: bool = True) -> None:
     """Create the database file readable by its owner only (SQLite gives its journal files the same mode): the
-    records of what a household spends are nobody else's business on a shared machine."""
+    records of what a household spends are nobody else's business on a shared machine. Without `folders`, a
+    missing folder is refused rather than made: a mistyped `--db` must not leave directories behind."""
+    if not folders and not database.parent.is_dir():
+        raise StorageError(_("no such folder for the database"), where=str(database.parent),
+                           hint=_("create it first, or check the database URL"))  # fmt: skip
     try:
-        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folders:
+            database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
     except OSError as exc:
         raise StorageError(

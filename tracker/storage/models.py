@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from uuid_utils.compat import uuid7
 
 from tracker.domain.vocab import Channel, RefKind, SimKind, Source, Status, VerifiedBy, choices
 from tracker.storage.types import CompactUUID, UTCDateTime
@@ -59,6 +60,7 @@ class Line(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    batch_id: Mapped[int | None] = mapped_column(Integer)  # the import that created it, archived by its undo
 
 
 # Sorting by line walks the lines in the order of the name shown, then each line's (line_id, occurred_at) index.
@@ -87,7 +89,7 @@ class TopUp(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    uid: Mapped[uuid.UUID] = mapped_column(CompactUUID, unique=True, default=uuid.uuid4)
+    uid: Mapped[uuid.UUID] = mapped_column(CompactUUID, unique=True, default=uuid7)  # time-ordered: appends
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     amount_minor: Mapped[int] = mapped_column(BigInteger)

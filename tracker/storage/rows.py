@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any, NamedTuple
+
+from uuid_utils.compat import uuid7
 
 from tracker.domain.money import from_minor, to_minor
 from tracker.domain.records import NewTopUp, ReceiptRecord, TopUpRecord
@@ -35,7 +36,7 @@ def new_topup_values(new: NewTopUp, line_id: int, now: datetime, batch_id: int |
     """The column values for a new top-up, as a tuple in `NEW_TOPUP_COLUMNS` order: an import builds a million."""
     fee_currency = new.paid_currency or new.currency
     return (
-        new.uid or uuid.uuid4(),
+        new.uid or uuid7(),
         line_id,
         new.occurred_at,
         to_minor(new.amount, new.currency),

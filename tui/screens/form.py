@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual import work
@@ -11,16 +12,16 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
 from tracker.domain import guidance
-from tracker.domain.canonical import parse_fields, to_fields
-from tracker.domain.errors import InvalidInputs, LineNotFound
+from tracker.domain.canonical import parse_each, to_fields
+from tracker.domain.errors import LineNotFound
 from tracker.domain.i18n import N_, _
 from tracker.domain.proof import prefill
-from tracker.domain.records import LineRecord, NewTopUp, ReceiptReading, TopUpRecord
+from tracker.domain.records import LineRecord, ReceiptReading, TopUpRecord
 from tracker.domain.records.readings import SOURCE_NAMES
 from tracker.domain.vocab import Channel, RefKind, Source, Status, label
 from tui.core import tracker_of
@@ -38,10 +39,27 @@ TEXT_FIELDS = (
     ("provider", N_("Provider")),
     ("reference", N_("Reference")),
     ("occurred_at", N_("When")),
+    ("payment_method", N_("Payment method")),
     ("package", N_("Package")),
     ("expires_at", N_("Expires")),
+    ("refund_until", N_("Refund until")),
     ("note", N_("Note")),
 )
+# What goes in a field, shown while it is empty (an empty compact field is otherwise a blank line).
+PLACEHOLDERS = {
+    "line": N_("number or label"),
+    "amount": N_("e.g. 2 000"),
+    "currency": N_("the line's currency"),
+    "paid_amount": N_("if not the amount"),
+    "fee": N_("commission, if any"),
+    "provider": N_("Kaspi.kz, Halyk, Qiwi…"),
+    "reference": N_("the receipt's number"),
+    "occurred_at": N_("YYYY-MM-DD HH:MM"),
+    "payment_method": N_("card, cash, wallet…"),
+    "package": N_("tariff, if any"),
+    "expires_at": N_("YYYY-MM-DD"),
+    "refund_until": N_("YYYY-MM-DD"),
+}
 CHOICES = (
     ("channel", N_("Channel"), Channel),
     ("status", N_("Status"), Status),
@@ -72,7 +90,8 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
             with Grid(classes="fields"):
                 for name, caption in TEXT_FIELDS:
                     yield Label(_(caption))
-                    yield Input(id=name, classes="field", compact=True)
+                    placeholder = _(PLACEHOLDERS[name]) if name in PLACEHOLDERS else ""
+                    yield Input(id=name, classes="field", compact=True, placeholder=placeholder)
                     yield Static("", id=f"{name}-hint", classes="hint")
                 for name, caption, vocab in CHOICES:
                     yield Label(_(caption))
@@ -89,6 +108,7 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
+        yield Footer()  # the form's own keys (ctrl+s, esc, ctrl+o), not the list's underneath
 
     def refill(self) -> None:
         zone = tracker_of(self).zone
@@ -149,16 +169,16 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
     def _validate(self, values: dict[str, str]) -> None:
         """The core's parse on every change; a newer keystroke cancels this one's result."""
         ctx = tracker_of(self).parse_context()
-        try:
-            new: NewTopUp | None = parse_fields(values, ctx)
-            errors: dict[str, str] = {}
-        except InvalidInputs as exc:
-            new, errors = None, {e.where or "": e.reason for e in exc.errors}
+        parsed, refusals = parse_each(values, ctx)
+        parsed.setdefault("currency", ctx.currency)
+        errors = {e.where or "": e.reason for e in refusals}
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_hints, values, new, errors)
+            self.app.call_from_thread(self._show_hints, values, parsed, errors)
 
-    def _show_hints(self, values: dict[str, str], new: NewTopUp | None, errors: dict[str, str]) -> None:
+    def _show_hints(self, values: dict[str, str], parsed: dict[str, Any], errors: dict[str, str]) -> None:
+        """Each field says what it was read as as soon as it parses, whatever the other fields hold."""
         self.errors = errors
+        zone = tracker_of(self).zone
         for name, _caption in TEXT_FIELDS:
             hint = self.query_one(f"#{name}-hint", Static)
             typed = values.get(name, "").strip()
@@ -166,8 +186,7 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
                 hint.update(f"[b]{errors[name]}[/b]")
                 hint.set_class(True, "error")
             else:
-                zone = tracker_of(self).zone
-                said = _parsed(name, new, zone) if new and typed else ""
+                said = _parsed(name, parsed, zone) if typed else ""
                 if name in self.from_receipt and typed:
                     mark = _("from the receipt ({source})").format(source=self.from_receipt[name])
                     said = f"{said}  {mark}".strip()
@@ -258,14 +277,18 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
         self.app.call_from_thread(self.dismiss, record)
 
 
-def _parsed(name: str, new: NewTopUp, zone: ZoneInfo) -> str:
+def _parsed(name: str, parsed: dict[str, Any], zone: ZoneInfo) -> str:
     """What a field was read as, so the user sees 2 000,5 became 2,000.50 KZT."""
-    if name == "amount":
-        return "= " + fmt.money(new.amount, new.currency)
-    if name == "paid_amount" and new.paid is not None:
-        return "= " + fmt.money(new.paid, new.paid_currency)
+    value = parsed.get(name)
+    if value is None:
+        return ""
+    currency = parsed["currency"]
+    if name in ("amount", "fee"):
+        return "= " + fmt.money(value, parsed.get("paid_currency", currency) if name == "fee" else currency)
+    if name == "paid_amount":
+        return "= " + fmt.money(value, parsed.get("paid_currency", currency))
     if name == "line":
-        return "= " + fmt.phone(new.line)
-    if name == "occurred_at":
-        return "= " + fmt.when_long(new.occurred_at, zone)
+        return "= " + fmt.phone(value)
+    if name in ("occurred_at", "expires_at", "refund_until"):
+        return "= " + fmt.when_long(value, zone)
     return ""

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from tracker.domain.clock import month_of, parse_month
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import TrackerError, field_error
 from tracker.domain.i18n import N_, _
 from tui.core import tracker_of
 from tui.language import Translated
@@ -38,6 +38,7 @@ class ReportsScreen(Translated, ReportsWorkerErrors, Screen[None]):
             yield Input(id="first", placeholder=_("YYYY-MM"), compact=True)
             yield Label(_("to"))
             yield Input(id="last", placeholder=_("YYYY-MM"), compact=True)
+            yield Static("", id="range-error", classes="field-error")
         with VerticalScroll(id="report"):
             yield Static("", id="report-status")
             yield SpendChart(id="report-chart")
@@ -59,17 +60,37 @@ class ReportsScreen(Translated, ReportsWorkerErrors, Screen[None]):
 
     def on_input_submitted(self) -> None:
         self._run()
-        self.query_one("#report").focus()
+        if self.report is not None or not self.query_one("#range-error", Static).render():
+            self.query_one("#report").focus()
 
     def _run(self) -> None:
+        """A range typed wrongly is refused beside its field, and the report of the old range is taken away, so
+        that nobody reads it as the new one."""
+        first_field, last_field = self.query_one("#first", Input), self.query_one("#last", Input)
         try:
-            first = parse_month(self.query_one("#first", Input).value, _("From"))
-            last = parse_month(self.query_one("#last", Input).value or self.query_one("#first", Input).value, _("to"))
+            first = parse_month(first_field.value, _("From"))
+            last = parse_month(last_field.value or first_field.value, _("to"))
+            if last < first:
+                raise field_error(_("to"), last_field.value, _("it is before the first month"))
         except TrackerError as exc:
-            self.query_one("#report-status", Static).update(str(exc))
+            self._refuse(exc, last_field if exc.where == _("to") else first_field)
             return
+        self.query_one("#range-error", Static).update("")
         self.query_one("#report-status", Static).update(_("computing… (esc stops)"))
         self._load(first, last)
+
+    def _refuse(self, error: TrackerError, field: Input) -> None:
+        self.workers.cancel_group(self, "report")
+        self.report = None
+        self._clear()
+        self.query_one("#range-error", Static).update(str(error))
+        self.query_one("#report-status", Static).update(_("No report: correct the range and press enter."))
+        field.focus()
+
+    def _clear(self) -> None:
+        for old in self.query_one("#report", VerticalScroll).query(".report-part"):
+            old.remove()
+        self.query_one(SpendChart).show_nothing()
 
     def action_stop(self) -> None:
         """A long range on a big database can take seconds: the user need not wait for it."""
@@ -89,8 +110,7 @@ class ReportsScreen(Translated, ReportsWorkerErrors, Screen[None]):
     def _show(self, report, sections, chart) -> None:
         self.report = report
         box = self.query_one("#report", VerticalScroll)
-        for old in box.query(".report-part"):
-            old.remove()
+        self._clear()
         parts = []
         for section in sections:
             parts.append(Label(section.title, classes="section report-part"))

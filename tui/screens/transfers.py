@@ -33,7 +33,7 @@ from tracker.domain.i18n import N_, _, ngettext
 from tracker.domain.operators import brand
 from tracker.domain.records import ImportOptions, ImportReport, TopUpFilter
 from tracker.domain.statements import parse_line_for
-from tracker.domain.vocab import Source
+from tracker.domain.vocab import ENCODINGS, Source
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.screens.dialogs import ChoiceDialog, ConfirmDialog
@@ -77,6 +77,9 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
                 yield Select(
                     [("canonical", "canonical")], value="canonical", allow_blank=False, id="profile", compact=True
                 )
+                encodings = [(_("encoding: {name}").format(name=e), e) for e in ENCODINGS]
+                yield Select([(_("encoding: as the profile says"), ""), *encodings], value="", allow_blank=False,
+                             id="encoding", compact=True)  # fmt: skip
                 yield Input(placeholder=_("line, for statements without numbers"), id="line", compact=True)
                 yield Input(placeholder=_("operator=line for rows held (kcell=8701…, beeline=…)"), id="line-for",
                             compact=True)  # fmt: skip
@@ -128,6 +131,11 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         self.query_one("#path", Input).value = str(event.path)
         self.action_preview()
 
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Another encoding for the file already chosen: read it again at once."""
+        if event.select.id == "encoding" and self.query_one("#path", Input).value.strip():
+            self.action_preview()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the path or line field previews the file."""
         event.stop()
@@ -137,8 +145,9 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         line = self.query_one("#line", Input).value.strip() or None
         line_for = parse_line_for(self.query_one("#line-for", Input).value)
         # After a preview the good rows go in and the refused ones are written beside the file, fixable there.
+        encoding = str(self.query_one("#encoding", Select).value) or None
         options = ImportOptions(line=line, dry_run=dry_run, allow_rows=frozenset(self.chosen), on_error="skip",
-                                line_for=line_for, line_for_rows=dict(self.row_lines))  # fmt: skip
+                                line_for=line_for, line_for_rows=dict(self.row_lines), encoding=encoding)  # fmt: skip
         return (
             Path(self.query_one("#path", Input).value.strip()),
             str(self.query_one("#profile", Select).value),
@@ -267,21 +276,24 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
     def action_undo_batch(self) -> None:
         table = self.query_one("#batches", DataTable)
         if table.row_count:
-            self._undo(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
+            self._ask_undo(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0))
+
+    @work(thread=True, exit_on_error=False)
+    def _ask_undo(self, batch: int) -> None:
+        """One key must not delete a hundred thousand top-ups: say how many, and which lines go, and ask."""
+        effect = tracker_of(self).undo_preview(batch)
+        dialog = ConfirmDialog(_("Undo import batch {id}?").format(id=batch), [effect.said(done=False)])
+        self.app.call_from_thread(self.app.push_screen, dialog, lambda yes: yes and self._undo(batch))
 
     @work(thread=True, exit_on_error=False)
     def _undo(self, batch: int) -> None:
-        count = tracker_of(self).undo_batch(batch, source=Source.TUI)
-        self.app.call_from_thread(
-            self.notify,
-            ngettext(
-                "Undid import batch {id}: {n} top-up deleted.", "Undid import batch {id}: {n} top-ups deleted.", count
-            ).format(id=batch, n=count),
-        )
+        result = tracker_of(self).undo_batch(batch, source=Source.TUI)
+        self.app.call_from_thread(self.notify, result.said())
         self.app.call_from_thread(self._load_batches)
 
 
 class ExportScreen(Translated, ReportsWorkerErrors, Screen[None]):
+    AUTO_FOCUS = "#go"  # not a text field: the screen keys 1-7 must reach the app, not be typed into "month"
     BINDINGS = [Binding("ctrl+s", "export", N_("Export")), Binding("escape", "stop", N_("Stop"))]
 
     def compose(self) -> ComposeResult:

@@ -6,7 +6,7 @@ One module per subject; import them from here.
 from tracker.domain.records.findings import KINDS, CheckOptions, CheckResult, Finding, Ref, kind_title
 from tracker.domain.records.imports import DuplicateRow, ImportOptions, ImportReport, RefusedRow
 from tracker.domain.records.readings import Disagreement, ReceiptReading
-from tracker.domain.records.reports import DIMENSIONS, Breakdown, MonthReport, RateUsed, Report
+from tracker.domain.records.reports import Breakdown, MonthReport, RateUsed, Report
 from tracker.domain.records.topups import (
     BatchRecord,
     HistoryRecord,
@@ -17,8 +17,10 @@ from tracker.domain.records.topups import (
     TopUpFilter,
     TopUpRecord,
     TopUpSort,
+    UndoResult,
     VerifyResult,
 )
+from tracker.domain.vocab import DIMENSIONS  # the vocabulary of a report's breakdowns, named here with the records
 
 __all__ = [
     "DIMENSIONS",
@@ -46,6 +48,7 @@ __all__ = [
     "TopUpFilter",
     "TopUpRecord",
     "TopUpSort",
+    "UndoResult",
     "VerifyResult",
     "kind_title",
 ]  # fmt: skip

@@ -74,6 +74,7 @@ class ImportReport:
 @dataclass(frozen=True)
 class ImportOptions:
     line: str | None = None
+    encoding: str | None = None  # one of ENCODINGS, for a CSV: instead of the profile's
     dry_run: bool = False
     on_error: str = "abort"  # or "skip"
     rejects: Path | None = None

@@ -170,6 +170,42 @@ class VerifyResult:
 
 
 @dataclass(frozen=True, slots=True)
+class UndoResult:
+    """What undoing an import did, or would do: its top-ups deleted, the lines it created that nothing else uses
+    archived (their numbers)."""
+
+    batch: int
+    topups: int
+    lines: tuple[str, ...]
+
+    def said(self, *, every_line: bool = False, done: bool = True) -> str:
+        """`Undid import batch 3: 120 top-ups deleted; 2 lines it created archived: +7 701 …, +7 705 …`."""
+        from tracker.domain.i18n import ngettext
+        from tracker.domain.phones import display
+
+        if done:
+            text = ngettext("Undid import batch {id}: {n} top-up deleted.",
+                            "Undid import batch {id}: {n} top-ups deleted.", self.topups)  # fmt: skip
+        else:
+            text = ngettext("Undo import batch {id}: {n} top-up will be deleted.",
+                            "Undo import batch {id}: {n} top-ups will be deleted.", self.topups)  # fmt: skip
+        text = text.format(id=self.batch, n=self.topups)
+        if self.lines:
+            shown = self.lines if every_line or len(self.lines) <= 5 else self.lines[:5]
+            numbers = ", ".join(display(n) for n in shown) + ("…" if len(shown) < len(self.lines) else "")
+            if done:
+                lines = ngettext("{n} line it created, used by nothing else, archived: {numbers}",
+                                 "{n} lines it created, used by nothing else, archived: {numbers}",
+                                 len(self.lines))  # fmt: skip
+            else:
+                lines = ngettext("{n} line it created, used by nothing else, will be archived: {numbers}",
+                                 "{n} lines it created, used by nothing else, will be archived: {numbers}",
+                                 len(self.lines))  # fmt: skip
+            text += " " + lines.format(n=len(self.lines), numbers=numbers)
+        return text
+
+
+@dataclass(frozen=True, slots=True)
 class BatchRecord:
     id: int
     source_name: str

@@ -287,7 +287,7 @@ class Importer:
             phone = parse_phone(new.line)
             rows[new.line] = new_line_values(
                 phone, self.now, currency=new.currency, label=new.line_label, operator=new.operator, kind=new.sim_kind
-            )
+            ) | {"batch_id": self.batch_id}
         if not rows:
             return
         insert_lines(self.s, list(rows.values()))

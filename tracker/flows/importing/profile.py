@@ -15,8 +15,8 @@ from pathlib import Path
 from tracker.domain.canonical import COLUMNS
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import _
+from tracker.domain.vocab import ENCODINGS
 
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1251", "auto")
 SIGNS = ("positive", "negative", "any")
 # Source columns a profile may name besides the canonical fields (kept for filters and derivations).
 EXTRA_ALLOWED = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -125,8 +125,7 @@ class Rows:
 
     def _broken(self, row: int, exc: Exception) -> InvalidInput:
         if isinstance(exc, UnicodeDecodeError):
-            why = _("not valid {encoding} text").format(encoding=self.source.encoding)
-            return InvalidInput(why, where=f"{self.source.name}: row {row}", hint=_("set encoding in the profile"))
+            return undecodable(self.source, self.delimiter)
         return InvalidInput(str(exc), where=f"{self.source.name}: row {row}")
 
     @property
@@ -158,3 +157,35 @@ def column_index(header: list[str], profile: Profile, source: str) -> dict[str, 
             ),
         )
     return index
+
+
+def undecodable(source: SourceFile, delimiter: str) -> InvalidInput:
+    """The refusal of a file that is not in its encoding, naming the row that holds the first bad bytes: the
+    decoder reads ahead by kilobytes, so where it failed is not where the bytes are."""
+    line, bad = _first_bad_line(source)
+    row = _row_of_line(source, delimiter, line)
+    why = _("not valid {encoding} text (bytes {bytes})").format(encoding=source.encoding, bytes=bad.hex(" ").upper())
+    hint = _("from Excel on Russian Windows it is cp1251: choose that encoding (--encoding cp1251, or auto)")
+    return InvalidInput(why, where=_("{file}: row {row}").format(file=source.name, row=row), hint=hint)
+
+
+def _first_bad_line(source: SourceFile) -> tuple[int, bytes]:
+    """The physical line (from 1) of the first bytes that do not decode, and those bytes. A line at a time is
+    exact for the encodings topup reads: a newline byte is never part of a UTF-8 or cp1251 character."""
+    with source.path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode(source.encoding if number == 1 else source.encoding.replace("-sig", ""))
+            except UnicodeDecodeError as exc:
+                return number, raw[exc.start : exc.end]
+    return 1, b""
+
+
+def _row_of_line(source: SourceFile, delimiter: str, line: int) -> int:
+    """The CSV row (the header is row 1) that physical `line` belongs to: a quoted cell may span lines."""
+    with source.path.open(encoding=source.encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        for row, _cells in enumerate(reader, start=1):
+            if reader.line_num >= line:
+                return row
+    return line

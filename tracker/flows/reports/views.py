@@ -149,16 +149,24 @@ PIVOT_KEYS = 5
 
 
 def _pivot(report: Report, by: str) -> tuple[list[str], list[list[str]]]:
-    """Months by the breakdown's biggest keys, spent in the main currency (the rest is in the JSON)."""
+    """Months by the breakdown's biggest keys, a column per key and currency: every currency spent has its
+    columns (up to PIVOT_KEYS keys each), so USD and CNY are never dropped for the main currency's sake."""
+    entries = report.total.breakdowns.get(by, [])
     main, _points = chart(report)
-    keys = [e.key for e in report.total.breakdowns.get(by, []) if main in e.spent][:PIVOT_KEYS]
-    headers = [_("Month") + f" ({main})", *(shown_key(by, k) for k in keys)]
+    currencies = sorted({c for e in entries for c in e.spent}, key=lambda c: (c != main, c))
+    columns = [(e.key, cur) for cur in currencies for e in _biggest(entries, cur)]
+    headers = [_("Month"), *(f"{shown_key(by, k)} ({c})" for k, c in columns)]
     rows = []
     for m in [*report.months, report.total]:
-        spent = {e.key: e.spent.get(main) for e in m.breakdowns.get(by, [])}
+        spent = {(e.key, c): v for e in m.breakdowns.get(by, []) for c, v in e.spent.items()}
         label = month_name(m.month) if m is not report.total else _("Total")
-        rows.append([label, *(fmt.number(spent.get(k), main) for k in keys)])
+        rows.append([label, *(fmt.number(spent.get(col), col[1]) for col in columns)])
     return headers, rows
+
+
+def _biggest(entries: list, currency: str) -> list:
+    """The PIVOT_KEYS entries that spent most in `currency` (the rest is in the CSV and JSON)."""
+    return sorted((e for e in entries if currency in e.spent), key=lambda e: -e.spent[currency])[:PIVOT_KEYS]
 
 
 def _range_columns(report: Report) -> tuple[list[str], list[list[str]]]:
@@ -182,7 +190,7 @@ def _rates(report: Report) -> list[Section]:
     return [Section(_("Rates used"), [_("Month"), _("Rate"), _("Source")], rows)]
 
 
-def chart(report: Report) -> tuple[str, list[tuple[str, Decimal]]]:
+def chart(report: Report) -> tuple[str, list[tuple[date, Decimal]]]:
     """Spending per month in the main currency: the range's months, or the last twelve for a single month."""
     months = [m.month for m in report.months]
     if len(months) == 1:
@@ -194,16 +202,16 @@ def chart(report: Report) -> tuple[str, list[tuple[str, Decimal]]]:
         for cur, v in spent.items():
             totals[cur] = totals.get(cur, Decimal(0)) + v
     main = max(totals, key=lambda c: totals[c]) if totals else "KZT"
-    return main, [(month_name(m), report.history.get(m, {}).get(main, Decimal(0))) for m in months]
+    return main, [(m, report.history.get(m, {}).get(main, Decimal(0))) for m in months]
 
 
 def chart_lines(report: Report) -> list[str]:
     main, points = chart(report)
     top = max((v for _m, v in points), default=Decimal(0))
     lines = [_("Spent per month ({currency})").format(currency=main)]
-    for label, value in points:
+    for month, value in points:
         bar = "█" * int(value / top * BAR_WIDTH) if top else ""
-        lines.append(f"{label}  {bar:<{BAR_WIDTH}} {fmt.money(value, main):>18}")
+        lines.append(f"{month_name(month)}  {bar:<{BAR_WIDTH}} {fmt.money(value, main):>18}")
     return lines
 
 
@@ -233,12 +241,14 @@ def _entries(entries: list) -> list[dict[str, object]]:
     return [{"key": e.key, "count": e.count, "counts": dict(e.counts), "spent": _money_map(e.spent)} for e in entries]
 
 
-def _month_json(m: MonthReport, base: str | None, with_month: bool = True) -> dict[str, object]:
+def _month_json(
+    m: MonthReport, base: str | None, with_month: bool = True, dimensions: tuple[str, ...] = DIMENSIONS
+) -> dict[str, object]:
     body: dict[str, object] = {"month": month_name(m.month)} if with_month else {}
     body.update({
         "count": m.count, "spent": _money_map(m.spent), "fees": _money_map(m.fees),
         "credited": _money_map(m.credited), "shortfall": _money_map(m.shortfall), "average": _money_map(m.average),
-        **{f"by_{d}": _entries(m.breakdowns.get(d, [])) for d in DIMENSIONS},
+        **{f"by_{d}": _entries(m.breakdowns.get(d, [])) for d in dimensions},
         "failed": _apart(m, "failed"), "refunded": _apart(m, "refunded"),
     })  # fmt: skip
     body.update({
@@ -265,12 +275,14 @@ def _dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def as_json(report: Report) -> dict[str, object]:
+def as_json(report: Report, by: str | None = None) -> dict[str, object]:
+    """Every figure; with `by`, only that breakdown (as `--by` asks of every format)."""
+    dimensions = (by,) if by else DIMENSIONS
     return {
         "zone": report.zone,
         "base": report.base,
-        "months": [_month_json(m, report.base) for m in report.months],
-        "total": _month_json(report.total, report.base, with_month=False),
+        "months": [_month_json(m, report.base, dimensions=dimensions) for m in report.months],
+        "total": _month_json(report.total, report.base, with_month=False, dimensions=dimensions),
         "rates": [{"month": month_name(r.month), "currency": r.currency, "base": r.base, "rate": str(r.rate),
                    "source": r.source} for r in report.rates],
     }  # fmt: skip
@@ -279,8 +291,9 @@ def as_json(report: Report) -> dict[str, object]:
 CSV_COLUMNS = ("month", "dimension", "key", "currency", "count", "spent", "fees", "credited", "shortfall")
 
 
-def as_csv(report: Report) -> str:
-    """Tidy long form: one row per month, dimension, key and currency."""
+def as_csv(report: Report, by: str | None = None) -> str:
+    """Tidy long form: one row per month, dimension, key and currency; with `by`, only that dimension's rows
+    beside the totals."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -289,7 +302,7 @@ def as_csv(report: Report) -> str:
         for cur in sorted(set(m.spent) | set(m.shortfall) | set(m.credited)):
             writer.writerow([label, "total", "", cur, m.counts.get(cur, 0), _p(m.spent, cur), _p(m.fees, cur),
                              _p(m.credited, cur), _p(m.shortfall, cur)])  # fmt: skip
-        for dimension in DIMENSIONS:
+        for dimension in (by,) if by else DIMENSIONS:
             for e in m.breakdowns.get(dimension, []):
                 for cur, v in e.spent.items():
                     writer.writerow(
