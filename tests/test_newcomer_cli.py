@@ -126,3 +126,12 @@ def test_extra_completion_prints_the_shells_script(shell: str) -> None:
     script = run("completion", shell)
     assert script.exit_code == 0 and "_TOPUP_COMPLETE" in script.output
     assert run("completion", "powershell").exit_code == 2
+
+
+def test_16_a_finding_old_past_two_days_says_days_not_hours(tracker: Tracker) -> None:
+    add(tracker, line=BEELINE, amount="1000", occurred_at="2025-08-20 10:00")  # 15 months before "now"
+    add(tracker, line=BEELINE, amount="1500", occurred_at="2026-11-23 00:00")  # 36 hours before "now"
+    said = [f.message for f in tracker.check().findings if f.kind == "not_credited"]
+    assert any("still pending after 461 days" in m for m in said), said
+    assert any("still pending after 36 hours" in m for m in said), said
+    assert not any("hours" in m and "461" in m for m in said)

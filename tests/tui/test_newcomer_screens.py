@@ -148,3 +148,24 @@ async def test_09_the_import_screen_offers_the_encoding_of_a_file_it_cannot_read
         app.screen.query_one("#encoding", Select).value = "cp1251"  # read again at once
         await settle(pilot)
         assert "1 new" in str(summary.render()), summary.render()
+
+
+def test_25_chart_ticks_are_round_money_and_month_names() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from tracker.domain import formatting as fmt
+    from tracker.domain.i18n import set_language
+    from tui.widgets.spend_chart import month_ticks, round_steps
+
+    assert round_steps(Decimal("155780.0")) == [Decimal(n) for n in (0, 50_000, 100_000, 150_000, 200_000)]
+    assert round_steps(Decimal("129816.7"))[-1] == Decimal(150_000)  # up to the top bar or just past it
+    assert round_steps(Decimal(0)) == [Decimal(0)]
+    months = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
+    assert month_ticks(months) == ([0, 3, 6, 9], ["Dec \u201925", "Mar \u201926", "Jun", "Sep"])
+    assert fmt.money_short(Decimal(150_000), "KZT") == "150K\u00a0₸"
+    set_language("zh_CN")  # the autouse fixture speaks English again after the test
+    assert fmt.money_short(Decimal(150_000), "KZT") == "15万\u00a0₸"
+    assert month_ticks(months)[1][:2] == ["25年12月", "26年3月"]
+    set_language("ru")
+    assert fmt.money_short(Decimal(150_000), "KZT") == "150\u00a0тыс.\u00a0₸"

@@ -95,11 +95,9 @@ def config_set(app: AppContext, key: str, value: str) -> None:
       topup config set currency KZT
       topup config set locale zh_CN
     """
-    from tracker.domain.settings import checked_setting
-    from tracker.storage.config import write_setting
+    from tracker.service.preferences import set_setting
 
-    stored = checked_setting(key, value)
-    write_setting(app.settings.config_path, key, stored)
+    stored = set_setting(app.settings, key, value)
     click.echo(_("{key} = {value} written to {path}").format(key=key, value=stored, path=app.settings.config_path))
 
 

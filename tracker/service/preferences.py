@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from tracker.domain.errors import InvalidInput
 from tracker.domain.i18n import LANGUAGES, _, normalise
+from tracker.domain.settings import Settings, checked_setting
 from tracker.service.base import ServiceBase
 from tracker.storage.config import write_setting
 
@@ -24,3 +25,11 @@ class PreferencesPart(ServiceBase):
         write_setting(self.settings.config_path, "locale", chosen)
         self.settings = replace(self.settings, locale=chosen)
         return chosen
+
+
+def set_setting(settings: Settings, key: str, text: str) -> str | int:
+    """Write `key` into config.toml, refused first by the rules the next start reads it with (no database is
+    opened: `topup config set` works before there is one). Returns the value as stored."""
+    stored = checked_setting(key, text)
+    write_setting(settings.config_path, key, stored)
+    return stored
