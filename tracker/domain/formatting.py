@@ -123,10 +123,10 @@ def money_short(amount: Decimal, currency: str) -> str:
 
 
 def month_short(month: date, *, with_year: bool = False) -> str:
-    """`Jan`, `1月`, `янв.`; with a short year where a chart's year begins (`Jan ’26`, `26年1月`): a tick has
+    """`Jan`, `1月`, `янв.`; with a short year where a chart's year begins (`Jan '26`, `26年1月`): a tick has
     room for eight or nine characters, and CLDR's own `янв. 2026 г.` pushes its neighbour off the axis."""
     code = LOCALES.get(language(), "en")
     if with_year and code.startswith("zh"):
         return f"{month:%y}年{month.month}月"
     name = format_date(month, "LLL", locale=code)
-    return f"{name} ’{month:%y}" if with_year else name
+    return f"{name} '{month:%y}" if with_year else name
