@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from tracker.storage.db import make_engine
 from tracker.storage.models import Base
+from tracker.storage.search import is_search_index
 
 
 def _run(connection: Connection) -> None:
@@ -15,6 +16,7 @@ def _run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=lambda name, kind, _parent: not is_search_index(name),  # the trigram index is not a model
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -108,7 +108,7 @@ class TopUpsPart(ServiceBase):
         base = select(*TOPUP_ROW, *sort_columns(sort)).join(Line, Line.id == TopUp.line_id)
         with self._tx(read_only=True) as s:
             rows: list[Row] = []
-            for query in page_queries(filtered(base, filters or TopUpFilter()), sort, cursor):
+            for query in page_queries(filtered(base, filters or TopUpFilter(), s), sort, cursor):
                 rows += s.execute(query.limit(limit + 1 - len(rows))).all()
                 if len(rows) > limit:
                     break
@@ -122,11 +122,9 @@ class TopUpsPart(ServiceBase):
 
     def count_topups(self, filters: TopUpFilter | None = None) -> int:
         """How many top-ups match, counted by the database (for progress bars and summaries)."""
-        query = filtered(
-            select(func.count()).select_from(TopUp).join(Line, Line.id == TopUp.line_id), filters or TopUpFilter()
-        )
+        counted = select(func.count()).select_from(TopUp).join(Line, Line.id == TopUp.line_id)
         with self._tx(read_only=True) as s:
-            return int(s.scalar(query) or 0)
+            return int(s.scalar(filtered(counted, filters or TopUpFilter(), s)) or 0)
 
     def edit_topup(self, topup_id: int | str, changes: Mapping[str, str], *, source: Source) -> TopUpRecord:
         """Change fields given as text; every change is validated with the add rules and kept in history."""

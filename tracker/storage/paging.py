@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, ColumnElement, Row, Select, String, func, literal, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from tracker.domain.errors import InvalidInput, field_error
@@ -22,6 +23,7 @@ from tracker.domain.phones import parse_phone
 from tracker.domain.records import TopUpFilter, TopUpSort
 from tracker.domain.vocab import SortKey
 from tracker.storage.models import Line, Receipt, TopUp
+from tracker.storage.search import indexed_matches
 
 # The columns that group rows for each sort key; within a group rows follow time, then id. Lines sort by the name
 # shown (label, else number) with the id to keep equal names apart; amounts within their currency, never mixed.
@@ -131,9 +133,10 @@ def _key(cursor: tuple[datetime, int]) -> ColumnElement:
     return tuple_(literal(cursor[0], TopUp.occurred_at.type), literal(cursor[1], TopUp.id.type))
 
 
-def filtered(query: Select, f: TopUpFilter) -> Select:
+def filtered(query: Select, f: TopUpFilter, s: Session | None = None) -> Select:
     """Add the filter's conditions; line and status have an index on (column, occurred_at), the rest are checked
-    while walking the time index newest first (a page of one channel among ten is found at once)."""
+    while walking the time index newest first (a page of one channel among ten is found at once). Text that is
+    rare is found through the trigram index when `s` can ask it (see `search`), common text by the walk."""
     if not f.include_deleted:
         query = query.where(TopUp.deleted_at.is_(None))
     if f.start is not None:
@@ -146,7 +149,9 @@ def filtered(query: Select, f: TopUpFilter) -> Select:
         query = query.where(TopUp.status == f.status.value)
     if f.channel:
         query = query.where(TopUp.channel == f.channel.value)
-    if f.text:
+    if f.text and s is not None and (found := indexed_matches(s, f.text)) is not None:
+        query = query.where(found)
+    elif f.text:
         pattern = "%" + _escape_like(f.text.strip()) + "%"
         in_receipt = select(Receipt.id).where(Receipt.topup_id == TopUp.id, TextContains(Receipt.read_text, pattern))
         fields = (TextContains(c, pattern) for c in (TopUp.reference, TopUp.provider, TopUp.note))

@@ -49,7 +49,7 @@ def iter_pages(s: Session, filters: TopUpFilter, zone: ZoneInfo, *, mask: bool =
     base = select(*RAW_COLUMNS).select_from(TopUp)
     if filters.line:  # the only filter on the line's columns; otherwise lines come from the dictionary below
         base = base.join(Line, Line.id == TopUp.line_id)
-    base = filtered(base, filters)
+    base = filtered(base, filters, s)
     connection = s.connection()
     lines = _lines(connection, mask)
     local = local_time(zone)

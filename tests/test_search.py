@@ -1,0 +1,87 @@
+"""Text search through the trigram index (issue 21): the same rows as the scan, for any text, in any script, kept
+up to date by every write; rare text found through the index, common text by the time-ordered walk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest.mock import patch
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from tests.helpers import BEELINE, KCELL, add
+from tests.receipts import text_pdf
+from tracker.domain.records import TopUpFilter
+from tracker.domain.vocab import Source
+from tracker.service import Tracker
+from tracker.storage import search
+
+LETTERS = "abcXYZkaspiKASPIмамаМАМАбабушкаәғқңөұүһіӘҒҚŞ充值话费妈妈手机0123456789 -.#№"
+WORDS = st.text(alphabet=LETTERS, min_size=1, max_size=14)
+
+
+def found(tracker: Tracker, typed: str) -> set[int]:
+    return {t.id for t in tracker.list_topups(TopUpFilter(text=typed), limit=500).items}
+
+
+def scanned(tracker: Tracker, typed: str) -> set[int]:
+    """What the plain LIKE scan finds: the index switched off."""
+    with patch("tracker.storage.paging.indexed_matches", lambda _s, _text: None):
+        return found(tracker, typed)
+
+
+@pytest.fixture
+def filled(tracker: Tracker) -> tuple[Tracker, list[str]]:
+    texts = ["Пополнение мамы Kaspi", "KASPI-00172", "充值话费 妈妈", "Бабушка қала", "kaspi.kz", "ӘҒҚ-77", "№ 4512"]
+    for n, t in enumerate(texts * 3):
+        field = ("note", "reference", "provider")[n % 3]
+        add(tracker, line=(KCELL, BEELINE)[n % 2], amount=str(1000 + n),
+            occurred_at=f"2026-11-{n % 20 + 1:02d} 10:{n:02d}", **{field: t})  # fmt: skip
+    return tracker, texts
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_search_finds_exactly_what_the_scan_finds(filled: tuple[Tracker, list[str]], data: st.DataObject) -> None:
+    tracker, texts = filled
+    source = data.draw(st.sampled_from(texts))
+    start = data.draw(st.integers(0, len(source) - 1))
+    piece = source[start : start + data.draw(st.integers(1, 8))]
+    for typed in (piece, piece.swapcase(), data.draw(WORDS)):
+        if typed.strip():
+            assert found(tracker, typed) == scanned(tracker, typed), typed
+
+
+def test_rare_text_goes_through_the_index_and_common_text_walks(filled: tuple[Tracker, list[str]], monkeypatch) -> None:
+    tracker, _texts = filled
+    if tracker.engine.dialect.name != "sqlite":
+        with tracker.engine.connect() as c:  # PostgreSQL: ILIKE uses the trigram indexes by itself
+            names = set(
+                c.execute(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE :p"), {"p": "%trgm"}).scalars()
+            )
+        assert {"ix_topups_reference_trgm", "ix_topups_provider_trgm", "ix_topups_note_trgm"} <= names
+        return
+    with tracker._tx(read_only=True) as s:
+        assert search.indexed_matches(s, "Бабушка") is not None  # three rows: through the index
+        assert search.indexed_matches(s, "ab") is None  # too short for trigrams: the walk
+        assert search.indexed_matches(s, "50%") is None  # LIKE's own characters: the walk
+        monkeypatch.setattr(search, "RARE", 2)
+        assert search.indexed_matches(s, "Бабушка") is None  # common now: the walk finds a page at once
+    assert len(found(tracker, "Бабушка")) == 3
+
+
+def test_the_index_follows_edits_deletions_and_receipts(tracker: Tracker, tmp_path: Path) -> None:
+    one = add(tracker, note="Бабушка Kaspi", occurred_at="2026-11-20 10:00")
+    two = add(tracker, line=BEELINE, reference="REF-7731", occurred_at="2026-11-21 10:00")
+    assert found(tracker, "бушка") == {one.id} and found(tracker, "ref-77") == {two.id}
+    tracker.edit_topup(one.id, {"note": "Дедушка"}, source=Source.CLI)
+    assert found(tracker, "Бабушка") == set() and found(tracker, "Дедушка") == {one.id}
+    tracker.delete_topup(two.id, source=Source.CLI)
+    assert found(tracker, "REF-7731") == set()
+    tracker.restore_topup(two.id, source=Source.CLI)
+    assert found(tracker, "REF-7731") == {two.id}
+    slip = text_pdf(tmp_path / "slip.pdf", ["Kaspi.kz", "Пополнение Tele2 ЧЕК-99120", "Сумма 2 000 ₸"])
+    tracker.attach_receipts(two.id, [slip], source=Source.CLI)
+    assert found(tracker, "ЧЕК-99120") == {two.id} == scanned(tracker, "ЧЕК-99120")
