@@ -85,3 +85,18 @@ def test_the_index_follows_edits_deletions_and_receipts(tracker: Tracker, tmp_pa
     slip = text_pdf(tmp_path / "slip.pdf", ["Kaspi.kz", "Пополнение Tele2 ЧЕК-99120", "Сумма 2 000 ₸"])
     tracker.attach_receipts(two.id, [slip], source=Source.CLI)
     assert found(tracker, "ЧЕК-99120") == {two.id} == scanned(tracker, "ЧЕК-99120")
+
+
+def test_an_import_indexes_its_rows_at_the_end_and_keeps_the_trigger(tracker: Tracker, tmp_path: Path) -> None:
+    from tests.test_importing import canonical_csv, row
+
+    add(tracker, note="typed before", occurred_at="2026-11-01 10:00")
+    at = "2026-11-{:02d}T10:{:02d}:00+05:00"
+    rows = [row(reference=f"IMP-{n:04d}", note="из файла", occurred_at=at.format(n % 20 + 1, n)) for n in range(40)]
+    assert tracker.import_file(canonical_csv(tmp_path / "in.csv", rows)).written
+    assert len(found(tracker, "IMP-00")) == 40 == len(scanned(tracker, "IMP-00"))
+    assert len(found(tracker, "typed before")) == 1
+    refused = canonical_csv(tmp_path / "bad.csv", [row(reference="BAD-1"), row(channel="pigeon")])
+    assert not tracker.import_file(refused).written  # all or nothing: rolled back, the trigger's removal too
+    later = add(tracker, note="typed after", occurred_at="2026-11-02 10:00")
+    assert found(tracker, "typed after") == {later.id} and found(tracker, "BAD-1") == set()

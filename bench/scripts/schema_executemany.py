@@ -10,7 +10,12 @@ src = sqlite3.connect(source)
 dst = sqlite3.connect(target, isolation_level=None)
 for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "cache_size=-32768"):  # as topup's
     dst.execute(f"PRAGMA {pragma}")
-schema = "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index'"
+# Tables and indexes; not the text-search index (FTS5 tables and their triggers), which an import fills in one
+# statement at its end rather than row by row.
+schema = (
+    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND type != 'trigger' "
+    "AND name NOT LIKE 'topup_search%' AND name NOT LIKE 'receipt_search%' ORDER BY type = 'index'"
+)
 for (sql,) in src.execute(schema).fetchall():
     dst.execute(sql)
 dst.execute("BEGIN")

@@ -9,6 +9,9 @@ the text is common and the scan finds a page at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import ColumnElement, false, text
 from sqlalchemy.orm import Session
 
@@ -39,6 +42,32 @@ def indexed_matches(s: Session, typed: str) -> ColumnElement[bool] | None:
     if len(found) > RARE:
         return None
     return TopUp.id.in_(found) if found else false()
+
+
+# The trigger revision 0008 keeps the index with; an import turns it off and indexes its rows in one statement.
+INSERT_TRIGGER = (
+    "CREATE TRIGGER topup_search_insert AFTER INSERT ON topups BEGIN "
+    "INSERT INTO topup_search(rowid, reference, provider, note) VALUES (new.id, new.reference, new.provider, "
+    "new.note); END"
+)
+
+
+@contextmanager
+def indexed_at_the_end(s: Session) -> Iterator[None]:
+    """An import's rows indexed in one INSERT … SELECT when it ends instead of one trigger call per row (which
+    made a 100 000-row import five times slower). An import that fails rolls back, the trigger's removal with it."""
+    if s.get_bind().dialect.name != "sqlite" or not has_index(s):
+        yield
+        return
+    before = s.scalar(text("SELECT coalesce(max(id), 0) FROM topups"))
+    s.execute(text("DROP TRIGGER topup_search_insert"))
+    yield
+    s.execute(text(INSERT_TRIGGER))
+    s.execute(
+        text("INSERT INTO topup_search(rowid, reference, provider, note) "
+             "SELECT id, reference, provider, note FROM topups WHERE id > :before"),
+        {"before": before},
+    )  # fmt: skip
 
 
 def has_index(s: Session) -> bool:

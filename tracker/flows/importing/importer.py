@@ -37,6 +37,7 @@ from tracker.storage.bulk import BulkInsert
 from tracker.storage.lines import insert_lines, new_line_values
 from tracker.storage.models import ImportBatch, Line, Receipt, TopUp
 from tracker.storage.rows import NEW_TOPUP_COLUMNS, new_topup_values
+from tracker.storage.search import indexed_at_the_end
 
 CHUNK_ROWS = 2000
 Progress = Callable[[int, int], None]  # (bytes read, rows read)
@@ -117,10 +118,11 @@ class Importer:
         try:
             index = column_index(rows.header, profile, source.name)
             headers = {f: rows.header[i] for f, i in index.items()}
-            for chunk in _chunks(self._parsed(rows, index, headers, profile, options, report, rejects)):
-                self._store_chunk(chunk, batch.id, options, report)
-                if progress:
-                    progress(rows.bytes_read, chunk[-1].row - 1)  # data rows: the header is row 1
+            with indexed_at_the_end(self.s):
+                for chunk in _chunks(self._parsed(rows, index, headers, profile, options, report, rejects)):
+                    self._store_chunk(chunk, batch.id, options, report)
+                    if progress:
+                        progress(rows.bytes_read, chunk[-1].row - 1)  # data rows: the header is row 1
         finally:
             rows.close()
             if rejects:
