@@ -162,10 +162,10 @@ def test_25_chart_ticks_are_round_money_and_month_names() -> None:
     assert round_steps(Decimal("129816.7"))[-1] == Decimal(150_000)  # up to the top bar or just past it
     assert round_steps(Decimal(0)) == [Decimal(0)]
     months = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
-    assert month_ticks(months) == ([0, 3, 6, 9], ["Dec '25", "Mar '26", "Jun", "Sep"])
+    assert month_ticks(months) == ([0, 3, 6, 9], ["Dec", "Mar", "Jun", "Sep"])
     assert fmt.money_short(Decimal(150_000), "KZT") == "150K\u00a0₸"
     set_language("zh_CN")  # the autouse fixture speaks English again after the test
     assert fmt.money_short(Decimal(150_000), "KZT") == "15万\u00a0₸"
-    assert month_ticks(months)[1][:2] == ["25年12月", "26年3月"]
+    assert month_ticks(months)[1][:2] == ["12月", "3月"]
     set_language("ru")
     assert fmt.money_short(Decimal(150_000), "KZT") == "150\u00a0тыс.\u00a0₸"

@@ -122,11 +122,7 @@ def money_short(amount: Decimal, currency: str) -> str:
     return f"{format_compact_decimal(amount, format_type='short', locale=code, fraction_digits=1)}\u00a0{symbol}"
 
 
-def month_short(month: date, *, with_year: bool = False) -> str:
-    """`Jan`, `1月`, `янв.`; with a short year where a chart's year begins (`Jan '26`, `26年1月`): a tick has
-    room for eight or nine characters, and CLDR's own `янв. 2026 г.` pushes its neighbour off the axis."""
-    code = LOCALES.get(language(), "en")
-    if with_year and code.startswith("zh"):
-        return f"{month:%y}年{month.month}月"
-    name = format_date(month, "LLL", locale=code)
-    return f"{name} '{month:%y}" if with_year else name
+def month_short(month: date) -> str:
+    """`Jan`, `1月`, `янв.`: a chart's tick (with the year in it, plotext moved the tick labels a cell depending on
+    what it had drawn before, so a chart did not look the same twice)."""
+    return format_date(month, "LLL", locale=LOCALES.get(language(), "en"))

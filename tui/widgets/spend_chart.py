@@ -29,9 +29,9 @@ def round_steps(top: Decimal, count: int = Y_TICKS) -> list[Decimal]:
 
 
 def month_ticks(months: list[date]) -> tuple[list[int], list[str]]:
-    """Every third month by its name, the year written where the chart starts and where a year begins."""
+    """Every third month by its name."""
     positions = list(range(0, len(months), TICK_EVERY))
-    labels = [fmt.month_short(months[i], with_year=i == 0 or months[i].month <= TICK_EVERY) for i in positions]
+    labels = [fmt.month_short(months[i]) for i in positions]
     return positions, labels
 
 
