@@ -1,4 +1,5 @@
-"""`python -m bench`: every figure of issue 7 beside its baseline, measured in one run; `--json FILE` keeps them.
+"""`python -m bench`: every figure beside its baseline, measured in one run, with issue 21's targets; `--json FILE`
+keeps them.
 
 python -m bench                       # 1 000 000 top-ups, three runs of each case
 python -m bench --rows 100000 --quick  # one run of each, under two minutes
