@@ -55,6 +55,10 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+# The settings `load_settings` checks by the rules `topup config set` checks them with (one place for both).
+READ_CHECKED = ("zone", "currency", "max_amount", "receipt_minutes")
+
+
 def load_settings(home: Path | None = None, database_url: str | None = None) -> Settings:
     """Settings for this run, from arguments, environment and the home's config.toml."""
     home = home or default_home()
@@ -66,16 +70,16 @@ def load_settings(home: Path | None = None, database_url: str | None = None) -> 
         or sqlite_url(home / "topup.sqlite3")
     )
     settings = Settings(home=home, database_url=str(url))
-    if "zone" in config:
-        zone(str(config["zone"]))
-        settings = replace(settings, zone_name=str(config["zone"]))
-    if "currency" in config:
-        settings = replace(settings, currency=parse_currency(str(config["currency"]), "config currency"))
-    if "max_amount" in config:
-        settings = replace(settings, max_amount=_decimal(config["max_amount"], "config max_amount"))
-    if "receipt_minutes" in config:
-        settings = replace(settings, receipt_minutes=int(_decimal(config["receipt_minutes"], "config receipt_minutes")))
-    if "locale" in config:
+    read = {key: checked_setting(key, str(config[key])) for key in READ_CHECKED if key in config}
+    if "zone" in read:
+        settings = replace(settings, zone_name=str(read["zone"]))
+    if "currency" in read:
+        settings = replace(settings, currency=str(read["currency"]))
+    if "max_amount" in read:
+        settings = replace(settings, max_amount=Decimal(str(read["max_amount"])))
+    if "receipt_minutes" in read:
+        settings = replace(settings, receipt_minutes=int(read["receipt_minutes"]))
+    if "locale" in config:  # as written: `--lang`, TOPUP_LANG and the system's locale may still choose
         settings = replace(settings, locale=str(config["locale"]))
     return settings
 

@@ -59,11 +59,10 @@ class ReportsScreen(Translated, ReportsWorkerErrors, Screen[None]):
         self._run()  # the range the user had, not this month's
 
     def on_input_submitted(self) -> None:
-        self._run()
-        if self.report is not None or not self.query_one("#range-error", Static).render():
+        if self._run():  # a refused range keeps the focus on the field to correct
             self.query_one("#report").focus()
 
-    def _run(self) -> None:
+    def _run(self) -> bool:
         """A range typed wrongly is refused beside its field, and the report of the old range is taken away, so
         that nobody reads it as the new one."""
         first_field, last_field = self.query_one("#first", Input), self.query_one("#last", Input)
@@ -74,10 +73,11 @@ class ReportsScreen(Translated, ReportsWorkerErrors, Screen[None]):
                 raise field_error(_("to"), last_field.value, _("it is before the first month"))
         except TrackerError as exc:
             self._refuse(exc, last_field if exc.where == _("to") else first_field)
-            return
+            return False
         self.query_one("#range-error", Static).update("")
         self.query_one("#report-status", Static).update(_("computing… (esc stops)"))
         self._load(first, last)
+        return True
 
     def _refuse(self, error: TrackerError, field: Input) -> None:
         self.workers.cancel_group(self, "report")
