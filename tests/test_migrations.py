@@ -117,3 +117,29 @@ def test_instants_written_as_text_by_an_older_topup_read_back_the_same_after_000
     with sqlite3.connect(path) as c:
         assert c.execute("SELECT created_at FROM lines").fetchall() == [("2024-02-29 18:30:05",)]
     c.close()
+
+
+def test_0009_keeps_every_vocabulary_check_as_comparisons_and_0008_gets_its_in_lists_back(tmp_path: Path) -> None:
+    """SQLite rebuilt an IN list's table for every inserted row; the rewritten checks refuse and allow the same."""
+    engine = db.make_engine(sqlite_url(tmp_path / "t.sqlite3"))
+    db.migrate(engine)
+
+    def tables() -> str:
+        with engine.connect() as c:
+            return "\n".join(c.scalars(text("SELECT sql FROM sqlite_master WHERE name IN ('topups', 'lines')")))
+
+    assert " IN (" not in tables() and "channel = 'office' OR channel = 'terminal'" in tables()
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO lines (number, kind, currency, is_foreign, created_at, updated_at, archived) "
+                       "VALUES ('+77051234567', 'esim', 'KZT', 0, 0, 0, 0)"))  # fmt: skip
+    for kind, allowed in (("sim", True), ("esim", True), ("chip", False), ("SIM", False)):
+        try:
+            with engine.begin() as c:
+                c.execute(text("UPDATE lines SET kind = :kind"), {"kind": kind})
+            refused = False
+        except Exception as exc:
+            refused = "CHECK constraint failed" in str(exc)
+        assert refused is not allowed, kind
+    db.downgrade(engine, "0008")
+    assert "kind IN ('sim', 'esim')" in tables() and "channel IN ('office', 'terminal'" in tables()
+    engine.dispose()

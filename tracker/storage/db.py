@@ -30,7 +30,7 @@ READ_ONLY = "topup_read_only"  # an execution option: this transaction only read
 on_wait: Callable[[], None] | None = None  # told when a writer has to wait for another one
 # The newest revision in migrations/versions (a test holds the two together). Knowing it without Alembic lets
 # every command check the schema with one SELECT and start without importing Alembic and reading the revisions.
-HEAD = "0008"
+HEAD = "0009"
 KEPT_BACKUPS = 5
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from itertools import islice
+from typing import TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -26,6 +28,7 @@ from tracker.domain.operators import brand
 from tracker.domain.phones import in_message, masked_digits, parse_phone
 from tracker.domain.records import DuplicateRow, ImportOptions, ImportReport, NewTopUp, RefusedRow
 from tracker.domain.records.readings import ReceiptReading
+from tracker.flows.importing.columnar import ColumnarReader
 from tracker.flows.importing.lines import LineChooser
 from tracker.flows.importing.mapping import count_filtered, to_canonical, values_of
 from tracker.flows.importing.profile import Profile
@@ -40,6 +43,7 @@ from tracker.storage.rows import NEW_TOPUP_COLUMNS, new_topup_values
 from tracker.storage.search import indexed_at_the_end
 
 CHUNK_ROWS = 2000
+T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (bytes read, rows read)
 
 
@@ -119,7 +123,9 @@ class Importer:
             index = column_index(rows.header, profile, source.name)
             headers = {f: rows.header[i] for f, i in index.items()}
             with indexed_at_the_end(self.s):
-                for chunk in _chunks(self._parsed(rows, index, headers, profile, options, report, rejects)):
+                for chunk in _batches(
+                    self._parsed(rows, index, headers, profile, options, report, rejects), CHUNK_ROWS
+                ):
                     self._store_chunk(chunk, batch.id, options, report)
                     if progress:
                         progress(rows.bytes_read, chunk[-1].row - 1)  # data rows: the header is row 1
@@ -143,28 +149,60 @@ class Importer:
         rejects: Rejects | None,
     ) -> Iterator[_Pending]:
         width = len(rows.header)
-        for number, cells in rows:
-            if len(cells) != width:
-                why = _("has {n} cells where the header has {m}").format(n=len(cells), m=width)
-                self._refuse(report, rejects, cells, RefusedRow(number, "", "", why))
-                continue
-            try:
-                values = to_canonical(cells, index, profile, options.line)
-                if values is None:
-                    count_filtered(report, values_of(cells, index), profile)
-                    continue
-                chosen = self.lines.choose(values, options, number)
-                new = parse_fields(values, self.ctx)
-                if chosen:
-                    report.placed.append((number, new.line))
-            except InvalidInputs as exc:
-                self._refuse_all(report, rejects, cells, number, exc.errors, headers, values_of(cells, index))
-                continue
-            except InvalidInput as exc:
-                self._refuse_all(report, rejects, cells, number, [exc], headers, values_of(cells, index))
-                continue
-            shas = tuple(s for s in (values.get("receipts") or "").split(";") if s)
-            yield _Pending(number, new, shas)
+        columnar = ColumnarReader(self.ctx, index, unescapes=profile.unescape_formulas) if self._by_column(
+            profile, options) else None  # fmt: skip
+        receipts = index.get("receipts")
+        for batch in _batches(iter(rows), CHUNK_ROWS):
+            whole = [cells for _number, cells in batch if len(cells) == width]
+            read = iter(columnar.read(whole)) if columnar and whole else None
+            for number, cells in batch:
+                new = next(read) if read and len(cells) == width else None
+                if new is not None:
+                    shas = cells[receipts].split(";") if receipts is not None and cells[receipts] else ()
+                    yield _Pending(number, new, tuple(s for s in shas if s))
+                elif (pending := self._parse_row(number, cells, width, index, headers, profile, options, report,
+                                                 rejects)) is not None:  # fmt: skip
+                    yield pending
+
+    def _by_column(self, profile: Profile, options: ImportOptions) -> bool:
+        """topup's own CSV is read a column at a time (the rows it leaves go row by row); a bank's profile, with
+        its filters and mappings, and an import choosing lines for rows, row by row."""
+        return profile.is_canonical and not (options.line or options.line_for or options.line_for_rows)
+
+    def _parse_row(
+        self,
+        number: int,
+        cells: list[str],
+        width: int,
+        index: dict[str, int],
+        headers: dict[str, str],
+        profile: Profile,
+        options: ImportOptions,
+        report: ImportReport,
+        rejects: Rejects | None,
+    ) -> _Pending | None:
+        """One row by the row-wise rules: its top-up, or None when it is refused (and said so) or left out."""
+        if len(cells) != width:
+            why = _("has {n} cells where the header has {m}").format(n=len(cells), m=width)
+            self._refuse(report, rejects, cells, RefusedRow(number, "", "", why))
+            return None
+        try:
+            values = to_canonical(cells, index, profile, options.line)
+            if values is None:
+                count_filtered(report, values_of(cells, index), profile)
+                return None
+            chosen = self.lines.choose(values, options, number)
+            new = parse_fields(values, self.ctx)
+            if chosen:
+                report.placed.append((number, new.line))
+        except InvalidInputs as exc:
+            self._refuse_all(report, rejects, cells, number, exc.errors, headers, values_of(cells, index))
+            return None
+        except InvalidInput as exc:
+            self._refuse_all(report, rejects, cells, number, [exc], headers, values_of(cells, index))
+            return None
+        shas = tuple(s for s in (values.get("receipts") or "").split(";") if s)
+        return _Pending(number, new, shas)
 
     def _refuse_all(
         self,
@@ -355,12 +393,6 @@ def _dup_key(line_id: int, new: NewTopUp) -> tuple:
     return (line_id, minor, new.currency, new.occurred_at.replace(second=0))
 
 
-def _chunks(items: Iterator[_Pending]) -> Iterator[list[_Pending]]:
-    chunk: list[_Pending] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= CHUNK_ROWS:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while batch := list(islice(items, size)):
+        yield batch

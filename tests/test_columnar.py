@@ -1,0 +1,170 @@
+"""The column-at-a-time reading of topup's own CSV decides exactly what the row-wise reading decides.
+
+The same file is imported twice into an empty database, once each way: the reports (every refusal by row, column,
+value and why; duplicates; new lines), the stored rows and the export afterwards must be identical. Files are
+generated from cells a user or a hostile file could hold: valid values beside the ways they go wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from tests.conftest import NOW, fresh_database_url
+from tracker.domain.canonical import COLUMNS
+from tracker.domain.clock import Clock
+from tracker.domain.records import ImportOptions
+from tracker.domain.settings import load_settings
+from tracker.flows.importing.importer import Importer
+from tracker.service import Tracker
+from tracker.storage import db
+from tracker.storage.models import Line, TopUp
+
+WHEN = ["2026-11-20T10:00:00+05:00", "2026-11-20T10:00:30+05:00", "2026-11-20T10:07:00+06:00", "2026-11-20T05:00:00Z",
+        "2026-11-20T10:00:00", "2024-03-01T00:30:00", "2026-11-20 10:00", "2026-11-20", "20/11/2026",
+        "2026-13-01T00:00:00+05:00", "2026-11-20T24:00:00+05:00", "2099-01-01T00:00:00+05:00",
+        "1969-12-31T00:00:00+05:00", "２０２６-11-20T10:00:00+05:00", "2026-11-20T10:00:00.5+05:00",
+        "2026-11-20T10:00:00+0500", "2026-11-20T10:00:00+25:00", "", "'2026-11-20T10:00:00+05:00", "soon"]  # fmt: skip
+LATER = ["", "2027-01-01T00:00:00+05:00", "2027-01-01", "2099-01-01T00:00:00+05:00", "bad", "2024-03-01T00:30:00"]
+# fmt: off
+CELLS: dict[str, list[str]] = {
+    "occurred_at": WHEN,
+    "line": ["+77051234567", "87051234567", "8 705 123 45 67", "+7705123456", "12345", "", "+77771112233",
+             "＋77051234567", "+7 (705) 123-45-67", "+8613800138000", "'+77051234567", "+7705\x001234567"],
+    "line_label": ["", "mum", "x" * 81, "a\x07b", "'=1+1", " shop "],
+    "operator": ["", "Kcell", "kcell", "Beeline", "izi", "Nope", "ALTEL", "activ"],
+    "sim_kind": ["", "sim", "esim", "ESIM", "chip"],
+    "channel": ["terminal", "bank_app", "bank-app", "BANK_APP", "", "shop", " atm "],
+    "provider": ["", "Qiwi", "Kaspi.kz", "x" * 81, "Qi\x00wi", "支付宝", " Halyk ", "\u00a0Halyk"],
+    "amount": ["1000.00", "1000", "0.5", "0", "-5", "1,000.00", "1e3", "", "2000.505", "99999999", " 500 ",
+               "１０００", "abc", "1000.00\u2009", "NaN", "Infinity"],
+    "currency": ["KZT", "kzt", "USD", "JPY", "", "XXX", "ZZZ", " KZT"],
+    "paid_amount": ["", "12.5", "0", "abc", "12.555"],
+    "paid_currency": ["", "USD", "JPY", "QQQ"],
+    "fee": ["", "0", "1.25", "-1", "0.001"],
+    "credited_amount": ["", "0", "1000.00", "x"],
+    "reference": ["", "R1", "R2", "R1 ", "x" * 121, "Ref\x1b", "'R3"],
+    "reference_kind": ["", "receipt", "transaction", "bogus"],
+    "status": ["", "pending", "credited", "CREDITED", "done", "refunded"],
+    "verified_at": ["", "2026-11-20T11:00:00+05:00", "2099-01-01T00:00:00+05:00", "bad"],
+    "verified_by": ["", "sms", "receipt", "pigeon"],
+    "package": ["", "10GB", "p" * 121],
+    "expires_at": LATER,
+    "refund_until": LATER,
+    "note": ["", "给妈妈充值", "line1\nline2", "tab\there", "bell\x07", "n" * 2001, "зачем\r\nтак"],
+    "receipts": ["", "abc", "a" * 64],
+}
+# fmt: on
+UIDS = [
+    "",
+    "",
+    "9b2c8a70-0c5e-4c4e-9d47-1f0a6f0f6a11",
+    "9B2C8A70-0C5E-4C4E-9D47-1F0A6F0F6A12",
+    "not-a-uid",
+    "{9b2c8a70-0c5e-4c4e-9d47-1f0a6f0f6a13}",
+    " 9b2c8a70-0c5e-4c4e-9d47-1f0a6f0f6a14 ",
+]  # fmt: skip
+UID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+GOOD = {"line": ["+77051234567", "+77771112233", "+77011916496"], "amount": ["1000.00", "500.00", "2500.50"],
+        "channel": ["terminal", "bank_app"], "status": ["pending", "credited", ""]}  # fmt: skip
+
+
+@st.composite
+def files(draw: st.DrawFn) -> bytes:
+    """A canonical file of valid rows with, in each, none to three cells one of the ways a cell goes wrong."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for _ in range(draw(st.integers(1, 12))):
+        minute = draw(st.integers(0, 90))
+        cells = {c: draw(st.sampled_from(GOOD.get(c, [CELLS.get(c, [""])[0]]))) for c in COLUMNS}
+        cells["occurred_at"] = f"2026-11-20T{10 + minute // 60:02d}:{minute % 60:02d}:00+05:00"
+        cells["uid"] = draw(st.sampled_from(UIDS[:3]))
+        for column in draw(st.lists(st.sampled_from(COLUMNS), max_size=3, unique=True)):
+            cells[column] = draw(st.sampled_from(UIDS if column == "uid" else CELLS[column]))
+        listed = [cells[c] for c in COLUMNS]
+        shape = draw(st.sampled_from(["row"] * 6 + ["short", "long", "blank"]))
+        writer.writerow(listed[:-1] if shape == "short" else [*listed, "x"] if shape == "long" else
+                        [""] * len(listed) if shape == "blank" else listed)  # fmt: skip
+    return out.getvalue().encode("utf-8")
+
+
+def outcome(url: str, home: Path, path: Path, by_column: bool, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    """What one import did: its report, the rows it stored and the export of them (uids made by the import
+    itself, which are new every time, shown as `<made>`)."""
+    monkeypatch.setattr(Importer, "_by_column", lambda self, profile, options: by_column)
+    settings = load_settings(home=home, database_url=url)
+    tracker = Tracker(settings, db.make_engine(url), Clock(fixed=NOW))
+    try:
+        report = tracker.import_file(path, options=ImportOptions(on_error="skip"))
+        with tracker.engine.connect() as c:
+            stored = [tuple(r) for r in c.execute(select(*TopUp.__table__.c).order_by(TopUp.id))]
+            lines = [tuple(r) for r in c.execute(select(*Line.__table__.c).order_by(Line.id))]
+        out = io.StringIO()
+        tracker.export_csv(out)
+    finally:
+        tracker.close()
+    given = set(UID_RE.findall(path.read_text(encoding="utf-8").lower()))
+    made = lambda m: m.group() if m.group() in given else "<made>"  # noqa: E731
+    stored = [tuple(v if i != 1 or str(v) in given else "<made>" for i, v in enumerate(r)) for r in stored]
+    said = (report.summary, [(r.row, r.column, r.value, r.why) for r in report.refused],
+            [(d.row, d.reason) for d in report.duplicates], report.notes, report.new_lines, report.placed)  # fmt: skip
+    return said, stored, lines, UID_RE.sub(made, out.getvalue())
+
+
+def both_ways(backend: str, templates: dict, folder: Path, path: Path, monkeypatch: pytest.MonkeyPatch) -> list:
+    results = []
+    for by_column in (False, True):
+        (folder / str(by_column)).mkdir()
+        url = fresh_database_url(backend, templates, folder / str(by_column))
+        results.append(outcome(url, folder / f"home-{by_column}", path, by_column, monkeypatch))
+    return results
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=files())
+def test_by_column_and_row_by_row_store_and_refuse_the_same(
+    backend: str, templates: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:  # one per example: hypothesis runs many in one tmp_path
+        path = Path(folder) / "in.csv"
+        path.write_bytes(content)
+        row_wise, columnar = both_ways(backend, templates, Path(folder), path, monkeypatch)
+    assert columnar[0] == row_wise[0]  # the same report: every refusal, duplicate and note
+    assert columnar[1:] == row_wise[1:]  # the same rows and lines stored, the same export
+
+
+def test_the_hostile_cells_are_each_refused_the_same_way(
+    backend: str, templates: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every hostile value of every column, each in a row of its own that is otherwise valid: both ways refuse or
+    accept each row alike, and the file holds enough rows to cross a chunk of the columnar reader."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    good = {c: (CELLS[c][0] if c != "uid" else "") for c in COLUMNS}
+    minute = 0
+    for column in COLUMNS:
+        for value in UIDS if column == "uid" else CELLS[column]:
+            minute += 1
+            cells = good | {"occurred_at": f"2026-11-{1 + minute // 1440:02d}T{minute // 60 % 24:02d}:"
+                                           f"{minute % 60:02d}:00+05:00"} | {column: value}  # fmt: skip
+            writer.writerow([cells[c] for c in COLUMNS])
+    for n in range(2100):  # past a chunk (2 000 rows): the second chunk's rows meet the first's lines and amounts
+        writer.writerow([good[c] if c != "occurred_at" else f"2026-10-{1 + n // 1440:02d}T{n // 60 % 24:02d}:"
+                         f"{n % 60:02d}:00+05:00" for c in COLUMNS])  # fmt: skip
+    path = tmp_path / "hostile.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    row_wise, columnar = both_ways(backend, templates, tmp_path, path, monkeypatch)
+    assert row_wise[0][1], "the file holds refused rows"
+    assert columnar == row_wise
