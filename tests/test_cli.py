@@ -331,8 +331,8 @@ def test_paths_and_db_commands(home: Path) -> None:
         f"config:    {home}/config.toml",
         f"backups:   {home}/backups",
     ]
-    assert run("db", "current").stdout == "current: none (empty database)\nhead:    0008\n"
-    assert run("db", "upgrade").stdout == "Database is at revision 0008.\n"
+    assert run("db", "current").stdout == "current: none (empty database)\nhead:    0009\n"
+    assert run("db", "upgrade").stdout == "Database is at revision 0009.\n"
 
 
 def test_a_broken_config_is_named_not_a_traceback(home: Path) -> None:

@@ -109,10 +109,12 @@ class ColumnarReader:
         memo = self.memo.setdefault(name, {})
         if len(memo) > MEMO_LIMIT:  # a file of all-distinct numbers stays bounded
             memo.clear()
-        for text in set(column).difference(memo):
+        distinct = set(column)
+        for text in distinct.difference(memo):
             memo[text] = _attempt(parser, text, name) if text else None
         parsed = list(map(memo.__getitem__, column))
-        _refuse_where(ok, parsed, lambda value: value is _BAD)
+        if any(memo[text] is _BAD for text in distinct):
+            _refuse_where(ok, parsed, lambda value: value is _BAD)
         return parsed
 
     def _each(self, cells: dict[str, list[str]], name: str, ok: list[bool], parse: Callable[[str], Any]) -> list[Any]:
@@ -120,7 +122,8 @@ class ColumnarReader:
         if column is None:
             return [None] * len(ok)
         parsed = [parse(text) if text and good else None for text, good in zip(column, ok, strict=True)]
-        _refuse_where(ok, parsed, lambda value: value is _BAD)
+        if _BAD in parsed:  # compared by identity first: no value of a cell equals it
+            _refuse_where(ok, parsed, lambda value: value is _BAD)
         return parsed
 
     def _instant(self, name: str, *, future: bool) -> Callable[[str], Any]:
@@ -159,9 +162,7 @@ class ColumnarReader:
         """One row's top-up from its columns, with the rules between fields as `canonical._read_all` has them;
         None where one of them refuses (the row-wise reader says why)."""
 
-        def cell(name: str) -> str:
-            column = cells.get(name)
-            return column[i] if column is not None else ""
+        cell = lambda name: cells[name][i] if name in cells else ""  # noqa: E731
 
         line, occurred, channel = values["line"][i], instants["occurred_at"][i], values["channel"][i]
         if line is None or occurred is None or channel is None:
@@ -214,7 +215,7 @@ class ColumnarReader:
 def _refuse_where(ok: list[bool], cells: Sequence[Any], test: Callable[[Any], Any], quick: Any = None) -> None:
     """Mark the rows whose cell passes `test`; `quick` (a substring or a pattern) first asks the whole column at
     once, so a clean column costs one search."""
-    if isinstance(quick, str) and not any(quick in cell for cell in cells):
+    if isinstance(quick, str) and quick not in "\n".join(cells):
         return
     if isinstance(quick, re.Pattern) and not quick.search("\n".join(cells)):
         return

@@ -38,6 +38,7 @@ from tracker.flows.proof import keep_reading
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage.bulk import BulkInsert
 from tracker.storage.lines import insert_lines, new_line_values
+from tracker.storage.loading import indexes_built_at_the_end
 from tracker.storage.models import ImportBatch, Line, Receipt, TopUp
 from tracker.storage.rows import NEW_TOPUP_COLUMNS, new_topup_values
 from tracker.storage.search import indexed_at_the_end
@@ -122,7 +123,7 @@ class Importer:
         try:
             index = column_index(rows.header, profile, source.name)
             headers = {f: rows.header[i] for f, i in index.items()}
-            with indexed_at_the_end(self.s):
+            with indexed_at_the_end(self.s), indexes_built_at_the_end(self.s, source.size):
                 for chunk in _batches(
                     self._parsed(rows, index, headers, profile, options, report, rejects), CHUNK_ROWS
                 ):
