@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from tracker.domain.errors import field_error
 from tracker.domain.i18n import _
@@ -46,8 +47,13 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("izi", "izi"), ("activ", "activ"), ("altel", "altel"), ("алтел", "altel"), ("tele2", "tele2"),
     ("теле2", "tele2"), ("beeline", "beeline"), ("билайн", "beeline"), ("kcell", "kcell"), ("кселл", "kcell"),
 )  # fmt: skip
-_NAME_RE = re.compile(r"(?<![\w])(" + "|".join(name for name, _code in NAMES) + r")(?![\w])", re.IGNORECASE)
 _BY_NAME = dict(NAMES)
+
+
+@cache
+def _names() -> re.Pattern[str]:
+    """The brands' pattern, compiled when first needed (receipts and statements): ~2 ms of every start."""
+    return re.compile(r"(?<![\w])(" + "|".join(name for name, _code in NAMES) + r")(?![\w])", re.IGNORECASE)
 
 
 # Cyrillic letters that look like Latin ones: OCR of a Russian slip often reads "Kcell" as "Кcеll".
@@ -57,7 +63,8 @@ LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсхуі", "ABEKMHOPCT
 def find_operator(text: str) -> str | None:
     """The operator a text names first, as a whole word (`Оплата Kcell`, `TELE2 KAZAKHSTAN`), or None; a brand
     written with Cyrillic look-alike letters (as OCR reads it) counts too."""
-    match = _NAME_RE.search(text) or _NAME_RE.search(latin_lookalikes(text))
+    names = _names()
+    match = names.search(text) or names.search(latin_lookalikes(text))
     return _BY_NAME[match.group(1).lower()] if match else None
 
 

@@ -11,16 +11,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
-
 from tracker.domain.errors import field_error
 from tracker.domain.i18n import N_, _
 from tracker.domain.operators import suggest
 from tracker.domain.text import ascii_forms
 
+# phonenumbers (its metadata, some 200 regular expressions) is imported by the functions that parse or format,
+# not here: a listing whose lines all have labels never formats a number, and it cost ~20 ms of every start.
+
 ACCEPTED = N_("+7 701 123 45 67, 8 701 123 45 67, 7011234567, or +86 … for a foreign line")
-_MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +46,18 @@ def parse_phone(text: str, field: str = "line") -> Phone:
         candidate = "+7" + digits[1:]  # the domestic 8 prefix
     elif not raw.startswith("+") and len(digits) == 11 and digits[0] == "7":
         candidate = "+" + digits
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
     try:
         number = phonenumbers.parse(candidate, "KZ")
-    except NumberParseException:
+    except phonenumbers.NumberParseException:
         raise field_error(field, text, _("not a phone number"), _(ACCEPTED)) from None
     if not phonenumbers.is_valid_number(number):
         raise field_error(field, text, _("not a valid phone number"), _(ACCEPTED))
     region = phonenumbers.region_code_for_number(number)
-    if region == "KZ" and phonenumbers.number_type(number) not in _MOBILE:
+    mobile = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if region == "KZ" and phonenumbers.number_type(number) not in mobile:
         raise field_error(field, text, _("this is a landline, not a mobile number"), _(ACCEPTED))
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return Phone(e164, region != "KZ", suggest(e164))
@@ -68,13 +71,16 @@ def display(e164: str) -> str:
     the whole code): a reseller's report shows thousands of lines, and parsing was most of the cost."""
     if "*" in e164:
         return e164  # already masked for sharing: nothing to format, and parsing would drop the stars
+    import phonenumbers
+    from phonenumbers import PhoneNumber, PhoneNumberFormat
+
     try:
         if e164.startswith("+7") and e164[2:].isdigit():
             number = PhoneNumber(country_code=7, national_number=int(e164[2:]))
         else:
             number = phonenumbers.parse(e164)
         return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
-    except NumberParseException:
+    except phonenumbers.NumberParseException:
         return e164
 
 

