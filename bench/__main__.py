@@ -3,6 +3,9 @@ keeps them.
 
 python -m bench                       # 1 000 000 top-ups, three runs of each case
 python -m bench --rows 100000 --quick  # one run of each, under two minutes
+
+With PostgreSQL's server installed, the same import, reports and search also run on a throwaway server (on at most
+100 000 top-ups, 20 000 with --quick, unless --pg-rows says otherwise); without it, one line says they were left out.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench import postgres
 from bench.cases import Bench
 from bench.measure import CommandFailed
 
@@ -48,7 +52,7 @@ def rows(bench: Bench) -> list[tuple[str, ...]]:
         row = case.as_json(bench.cases)
         met = row["met"]
         found.append((
-            case.name,
+            case.name + (f" ({case.data_rows:,} top-ups)" if case.data_rows else ""),
             f"{row['median_s']:.3f}",
             f"{row['min_s']:.3f}–{row['max_s']:.3f}",
             f"{row['rows_per_s']:,}" if row["rows_per_s"] else "",
@@ -93,12 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="top-ups to generate (default 1 000 000)")
     parser.add_argument("--runs", type=int, help="runs of each case (default 3, or 1 with --quick)")
     parser.add_argument("--quick", action="store_true", help="one run of each case, no memory-growth comparison")
+    parser.add_argument("--pg-rows", type=int, help="top-ups for the PostgreSQL cases (default: --rows, at most "
+                        f"{postgres.FULL_ROWS:,}, or {postgres.QUICK_ROWS:,} with --quick)")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--markdown", type=Path, help="also write the table as markdown (the README's)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (printed) for a look")
     args = parser.parse_args(argv)
     if args.rows < 1000:
         parser.error("--rows: at least 1000, or the deep page and the filters have nothing to find")
+    if args.pg_rows is not None and args.pg_rows < 1000:
+        parser.error("--pg-rows: at least 1000, as --rows")
     console = Console(stderr=True)
     work = Path(tempfile.mkdtemp(prefix="topup-bench-"))
     bench = Bench(work, args.rows, args.runs or (1 if args.quick else 3), lambda text: console.print(text))
@@ -116,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         bench.listing(home)
         bench.startup(home)
         bench.tui(home)
+        postgres.measure(bench, postgres.rows_for(bench.rows, args.quick, args.pg_rows))
         if not args.quick:
             bench.memory_scaling()
     except CommandFailed as exc:

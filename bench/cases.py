@@ -34,6 +34,7 @@ class Case:
     baseline: str | None = None
     target: str = ""
     limit: Callable[[Case, dict[str, Case]], bool] | None = None  # is the target met?
+    data_rows: int | None = None  # the database's top-ups, when fewer or more than the run's --rows (PostgreSQL's)
 
     def ratio(self, cases: dict[str, Case]) -> float | None:
         base = cases.get(self.baseline or "")
@@ -53,6 +54,7 @@ class Case:
             "ratio": round(ratio, 3) if ratio is not None else None,
             "target": self.target or None,
             "met": self.limit(self, cases) if self.limit else None,
+            "data_rows": self.data_rows,
         }
 
 
