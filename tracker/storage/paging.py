@@ -23,7 +23,7 @@ from tracker.domain.phones import parse_phone
 from tracker.domain.records import TopUpFilter, TopUpSort
 from tracker.domain.vocab import SortKey
 from tracker.storage.models import Line, Receipt, TopUp
-from tracker.storage.search import indexed_matches
+from tracker.storage.search import escape_like, indexed_matches
 
 # The columns that group rows for each sort key; within a group rows follow time, then id. Lines sort by the name
 # shown (label, else number) with the id to keep equal names apart; amounts within their currency, never mixed.
@@ -152,7 +152,7 @@ def filtered(query: Select, f: TopUpFilter, s: Session | None = None) -> Select:
     if f.text and s is not None and (found := indexed_matches(s, f.text)) is not None:
         query = query.where(found)
     elif f.text:
-        pattern = "%" + _escape_like(f.text.strip()) + "%"
+        pattern = "%" + escape_like(f.text.strip()) + "%"
         in_receipt = select(Receipt.id).where(Receipt.topup_id == TopUp.id, TextContains(Receipt.read_text, pattern))
         fields = (TextContains(c, pattern) for c in (TopUp.reference, TopUp.provider, TopUp.note))
         query = query.where(or_(*fields, in_receipt.exists()))  # what a receipt says is searchable too
@@ -167,16 +167,12 @@ def _line_matches(text: str) -> ColumnElement[bool]:
     except InvalidInput:
         pass
     digits = "".join(c for c in text if c.isdigit())
-    found = [TextContains(Line.label, "%" + _escape_like(text.strip()) + "%")]
+    found = [TextContains(Line.label, "%" + escape_like(text.strip()) + "%")]
     if digits:
         found.append(Line.number.contains(digits, autoescape=True))
         if digits.startswith("8") and len(digits) > 1:  # 8 701… is +7 701… as people type it at home
             found.append(Line.number.contains("7" + digits[1:], autoescape=True))
     return or_(*found)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 class TextContains(ColumnElement[bool]):

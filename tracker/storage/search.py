@@ -1,10 +1,12 @@
-"""Text search through the trigram index (FTS5 on SQLite; on PostgreSQL pg_trgm serves ILIKE by itself).
+"""Text search through the trigram index (FTS5 on SQLite, pg_trgm's GIN indexes on PostgreSQL).
 
 The index never changes what is found, only how fast: on SQLite its LIKE follows LIKE's own rules, so a search
 finds exactly what the scan finds. It is fast for rare text and slow for common text (a million matching rowids),
 and a time-ordered scan is the reverse (a page of common text is found in the first thousand rows). So a search
 first asks the index for up to RARE matches: if there are no more, those rows are the answer; if there are more,
-the text is common and the scan finds a page at once.
+the text is common and the scan finds a page at once. On PostgreSQL the ids come from one ILIKE per column joined by
+UNION: each uses its column's trigram index, where a single OR with the receipts' EXISTS made the planner walk the
+table (117 ms for a rare reference at 100 000 rows, under 1 ms by the indexes).
 """
 
 from __future__ import annotations
@@ -19,29 +21,40 @@ from tracker.storage.models import TopUp
 
 RARE = 5000  # matches an IN list holds cheaply; past it the text is common enough for the scan
 MIN_CHARS = 3  # a trigram index needs three characters
-_LIKE_SPECIALS = ("%", "_", "/")  # the index answers LIKE without ESCAPE only
+_LIKE_SPECIALS = ("%", "_", "/")  # SQLite's FTS5 answers LIKE without ESCAPE only
 _QUERY = {
-    "topups": "SELECT rowid FROM topup_search WHERE {column} LIKE :pattern",
-    "receipts": "SELECT r.topup_id FROM receipt_search s JOIN receipts r ON r.id = s.rowid WHERE s.read_text "
-    "LIKE :pattern",
+    "sqlite": "SELECT rowid FROM topup_search WHERE {column} LIKE :pattern",
+    "sqlite_receipts": "SELECT r.topup_id FROM receipt_search s JOIN receipts r ON r.id = s.rowid "
+    "WHERE s.read_text LIKE :pattern",
+    "postgresql": "SELECT id FROM topups WHERE {column} ILIKE :pattern ESCAPE '/'",
+    "postgresql_receipts": "SELECT topup_id FROM receipts WHERE read_text ILIKE :pattern ESCAPE '/'",
 }
 SEARCHED = ("reference", "provider", "note")
 
 
 def indexed_matches(s: Session, typed: str) -> ColumnElement[bool] | None:
     """The top-ups whose reference, provider, note or receipt text holds `typed`, by the index, when it is rare
-    there; None when the scan should look (no index, text too short or with LIKE's special characters, or
+    there; None when the scan should look (no index, text too short, on SQLite with LIKE's special characters, or
     common text)."""
     needle = typed.strip()
-    if s.get_bind().dialect.name != "sqlite" or len(needle) < MIN_CHARS or any(c in needle for c in _LIKE_SPECIALS):
+    dialect = s.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql") or len(needle) < MIN_CHARS:
+        return None
+    if dialect == "sqlite" and any(c in needle for c in _LIKE_SPECIALS):
         return None
     if not has_index(s):
         return None
-    parts = [_QUERY["topups"].format(column=c) for c in SEARCHED] + [_QUERY["receipts"]]
-    found = s.execute(text(" UNION ".join(parts) + f" LIMIT {RARE + 1}"), {"pattern": f"%{needle}%"}).scalars().all()
+    parts = [_QUERY[dialect].format(column=c) for c in SEARCHED] + [_QUERY[f"{dialect}_receipts"]]
+    pattern = f"%{needle}%" if dialect == "sqlite" else f"%{escape_like(needle)}%"
+    found = s.execute(text(" UNION ".join(parts) + f" LIMIT {RARE + 1}"), {"pattern": pattern}).scalars().all()
     if len(found) > RARE:
         return None
     return TopUp.id.in_(found) if found else false()
+
+
+def escape_like(needle: str) -> str:
+    """LIKE's own characters taken literally, as the scan's pattern takes them (`/` escapes)."""
+    return needle.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 # The trigger revision 0008 keeps the index with; an import turns it off and indexes its rows in one statement.
@@ -71,8 +84,12 @@ def indexed_at_the_end(s: Session) -> Iterator[None]:
 
 
 def has_index(s: Session) -> bool:
-    """Whether revision 0008 made the FTS5 tables (an SQLite without FTS5's trigram tokenizer could not)."""
-    return bool(s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'topup_search'")).scalar())
+    """Whether revision 0008 made the index: the FTS5 tables (an SQLite without FTS5's trigram tokenizer could not)
+    or the trigram indexes (a PostgreSQL without the pg_trgm extension, or a user who may not create it, could not)."""
+    if s.get_bind().dialect.name == "sqlite":
+        return bool(s.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'topup_search'")).scalar())
+    found = "SELECT count(*) FROM pg_indexes WHERE indexname IN ('ix_topups_note_trgm', 'ix_receipts_read_text_trgm')"
+    return s.execute(text(found)).scalar() == 2
 
 
 def is_search_index(name: str | None) -> bool:
