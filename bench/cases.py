@@ -21,6 +21,7 @@ from bench.measure import Figures, Run, repeat, run
 from tracker.domain.clock import month_bounds, zone
 
 ALMATY = zone("Asia/Almaty")
+ROOT = Path(__file__).resolve().parent.parent  # the checkout whose modules are measured
 # The newest full month and the newest full year of the generated data (five years from generate.START).
 MONTH = date(2026, 10, 1)
 YEAR = 2025
@@ -87,8 +88,11 @@ class Bench:
         return self.work / "topups.csv"
 
     def env(self, home: Path) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TOPUP_")}
-        return env | {"TOPUP_HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
+        """Every measured command's environment: its home, and Python's bytecode used as a user's install has it
+        (`generate` compiles the checkout's modules, as installing does), so no case pays for compiling them,
+        even where PYTHONDONTWRITEBYTECODE is set for the tests."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOPUP_") and k != "PYTHONDONTWRITEBYTECODE"}
+        return env | {"TOPUP_HOME": str(home)}
 
     def topup(self, home: Path, *args: str, times: int | None = None, **kwargs: object) -> Figures:
         command = [sys.executable, "-m", "tracker", *args]
@@ -106,6 +110,8 @@ class Bench:
     def generate(self) -> None:
         self.say(f"generating {self.rows:,} top-ups (seed 42) in {self.work}")
         generate.write(self.csv, self.rows)
+        packages = [str(ROOT / name) for name in ("tracker", "tui", "bench")]
+        run([sys.executable, "-m", "compileall", "-q", *packages], env=self.env(self.work))
 
     def baselines_for_import(self) -> Path | None:
         """The sqlite3 shell's .import (the floor) and Python's executemany of raw text; returns the raw database."""
@@ -222,10 +228,8 @@ class Bench:
     def startup(self, home: Path) -> None:
         """What every command costs before its work: `topup --help` (no database, no SQLAlchemy) and the smallest
         listing (the database opened and read), beside a bare `python -c pass`. A start is short and noisy, so each
-        is the median of several runs, after one unmeasured run that compiles the bytecode, as installing does (in
-        the work directory: the other cases compile a checkout's edited modules on every run)."""
-        env = {k: v for k, v in self.env(home).items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(self.work / "pycache")
+        is the median of several runs, after one unmeasured run."""
+        env = self.env(home)
         times = max(5, 3 * self.runs)
         for name, args, target, bound in (
             ("python_startup", ["-c", "pass"], "", None),

@@ -201,6 +201,17 @@ def _all(tracker: Tracker):
     return tracker.list_topups(limit=1000).items
 
 
+def test_a_number_typed_digit_by_digit_keeps_its_line_in_view(tracker: Tracker) -> None:
+    """Each prefix as it is typed at home (8 771 …) shows the line, the one a digit short of the end too, though
+    phonenumbers reads 8 771 697 553 as a valid Russian number; the whole number shows only its own line."""
+    mine = add(tracker, line="+77716975534")
+    add(tracker, line="+77716975530")
+    typed = "87716975534"
+    for n in range(4, len(typed)):
+        assert mine.id in {t.id for t in tracker.list_topups(TopUpFilter(line=typed[:n])).items}, typed[:n]
+    assert [t.id for t in tracker.list_topups(TopUpFilter(line=typed)).items] == [mine.id]
+
+
 def test_filters_combine(tracker: Tracker) -> None:
     add(tracker, provider="Kaspi.kz", reference="KSP-1")
     add(tracker, line=BEELINE, channel="terminal", provider="Qiwi", note="red kiosk at the bazaar")

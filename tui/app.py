@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from importlib import import_module
 from pathlib import Path
 
 from textual import work
@@ -16,19 +17,26 @@ from tracker.domain.errors import InvalidInputs, TrackerError
 from tracker.domain.i18n import LANGUAGES, N_, _, language, set_language
 from tracker.service import Tracker
 from tui.language import Translated
-from tui.screens.checks import ChecksScreen
 from tui.screens.dashboard import DashboardScreen
-from tui.screens.dialogs import LanguageDialog
-from tui.screens.guide import GuideScreen
-from tui.screens.help import HelpScreen
-from tui.screens.lines import LinesScreen
-from tui.screens.reports import ReportsScreen
-from tui.screens.topups import TopUpsScreen
-from tui.screens.transfers import ExportScreen, ImportScreen
 
 # Textual's own words that topup shows: its quit key, the palette's key and prompt.
 TEXTUAL_WORDS = (N_("Quit the app and return to the command prompt."), N_("palette"), N_("Open the command palette"),
                  N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"))  # fmt: skip
+
+
+def _later(module: str, name: str) -> Callable[[], Screen]:
+    """A mode's screen whose module is imported when the mode is first shown, not when the app starts: the first
+    screen appears without waiting for the others' widgets (the guide's Markdown, the form, the receipt preview)."""
+
+    def make() -> Screen:
+        screen: Screen = getattr(import_module(f"tui.screens.{module}"), name)()
+        # Made now, its widgets take the current stylesheet as they mount. Textual marks a new screen as styled
+        # by no stylesheet yet, and so parsed all the app's CSS again, twice, when a mode was first shown
+        # (0.1 s of the top-ups screen's first 0.4 s); a theme changed later still restyles it when shown.
+        screen._css_update_count = screen.app._css_update_count
+        return screen
+
+    return make
 
 
 class TopUpApp(App[None]):
@@ -38,12 +46,12 @@ class TopUpApp(App[None]):
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
     MODES = {
         "dashboard": DashboardScreen,
-        "topups": TopUpsScreen,
-        "lines": LinesScreen,
-        "checks": ChecksScreen,
-        "reports": ReportsScreen,
-        "import": ImportScreen,
-        "export": ExportScreen,
+        "topups": _later("topups", "TopUpsScreen"),
+        "lines": _later("lines", "LinesScreen"),
+        "checks": _later("checks", "ChecksScreen"),
+        "reports": _later("reports", "ReportsScreen"),
+        "import": _later("transfers", "ImportScreen"),
+        "export": _later("transfers", "ExportScreen"),
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
@@ -63,12 +71,18 @@ class TopUpApp(App[None]):
         self.tracker = tracker
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.screen))
 
     def action_guide(self) -> None:
+        from tui.screens.guide import GuideScreen
+
         self.push_screen(GuideScreen())
 
     def action_choose_language(self) -> None:
+        from tui.screens.dialogs import LanguageDialog
+
         self.push_screen(LanguageDialog(), lambda code: code and self.run_worker(self.switch_language(code)))
 
     def action_command_palette(self) -> None:
@@ -109,6 +123,8 @@ class TopUpApp(App[None]):
         yield SystemCommand(_("Top-ups"), _("Find, add, edit and verify top-ups"), lambda: self.switch_mode("topups"))
         yield SystemCommand(_("Add a top-up"), _("Record a top-up: the form, checked as you type"),
                             lambda: self._on_topups("add"))  # fmt: skip
+        from tui.screens.topups import TopUpsScreen
+
         if isinstance(screen, TopUpsScreen):
             yield SystemCommand(_("Verify the highlighted top-up"), _("Confirm what the line was credited"),
                                 lambda: self._on_topups("verify"))  # fmt: skip
@@ -164,5 +180,13 @@ class TopUpApp(App[None]):
         self.notify(message, title=_("Not done"), severity="error", timeout=8)
 
 
+def prepare_terminal() -> None:
+    """What has to happen before Textual takes the terminal: textual-image asks it what it can draw (Sixel, the
+    kitty protocol, its cell size) when first imported, and cannot once Textual reads the terminal's input. The
+    screens import the receipt preview only when they first show one."""
+    import textual_image.widget  # noqa: F401
+
+
 def run(tracker: Tracker) -> None:
+    prepare_terminal()
     TopUpApp(tracker).run()

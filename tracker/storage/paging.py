@@ -160,18 +160,23 @@ def filtered(query: Select, f: TopUpFilter, s: Session | None = None) -> Select:
 
 
 def _line_matches(text: str) -> ColumnElement[bool]:
-    """A whole number (as typed in any form) picks its line by the index; anything else is what the table shows: a
-    label ("Mum", in any letter case) or a part of a number ("4567", "8701"), so typing a prefix never refuses."""
+    """A whole Kazakh number (as typed in any form) picks its line by the index; anything else is what the table
+    shows: a label ("Mum", in any letter case) or a part of a number ("4567", "8701"), so typing a prefix never
+    refuses and never empties the table one digit before the end (a foreign number is matched as typed, too)."""
     try:
-        return Line.number == parse_phone(text).e164
+        phone = parse_phone(text)
     except InvalidInput:
-        pass
+        phone = None
+    if phone is not None and not phone.foreign:
+        return Line.number == phone.e164
     digits = "".join(c for c in text if c.isdigit())
     found = [TextContains(Line.label, "%" + escape_like(text.strip()) + "%")]
     if digits:
         found.append(Line.number.contains(digits, autoescape=True))
         if digits.startswith("8") and len(digits) > 1:  # 8 701… is +7 701… as people type it at home
             found.append(Line.number.contains("7" + digits[1:], autoescape=True))
+    if phone is not None:  # a foreign number, or a Kazakh one with a digit still to type (8 771 697 553 is Russian)
+        found.append(Line.number == phone.e164)
     return or_(*found)
 
 

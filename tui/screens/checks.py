@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tracker.domain import formatting as fmt
 from tracker.domain.i18n import N_, _
@@ -17,8 +17,8 @@ from tracker.domain.records import CheckOptions, CheckResult, kind_title
 from tracker.domain.vocab import Source
 from tui.core import tracker_of
 from tui.language import Translated
-from tui.screens.detail import DetailScreen
 from tui.screens.dialogs import AttachDialog, VerifyDialog
+from tui.widgets.footer import KeysFooter
 from tui.workers import ReportsWorkerErrors
 
 SHOWN_PER_KIND = 200  # a screenful or ten of each kind; the count above them is exact
@@ -38,7 +38,7 @@ class ChecksScreen(Translated, ReportsWorkerErrors, Screen[None]):
         yield Static(_("running the checks…"), id="checks-summary")
         yield Static("", id="checks-advice")
         yield DataTable(id="findings", cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def refill(self) -> None:
         self.query_one(DataTable).add_columns(_("What"), _("Top-up"), _("When"), _("Line"), _("Amount"))
@@ -104,6 +104,8 @@ class ChecksScreen(Translated, ReportsWorkerErrors, Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if finding := self.findings.get(event.row_key.value or ""):
+            from tui.screens.detail import DetailScreen  # with the receipt preview: imported when first opened
+
             self.app.push_screen(DetailScreen(finding.topup.id))
 
     def action_verify(self) -> None:

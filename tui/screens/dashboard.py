@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
@@ -21,7 +21,7 @@ from tracker.domain.operators import brand
 from tracker.domain.records import KINDS, CheckOptions, CheckResult, LineRecord, kind_title
 from tui.core import tracker_of
 from tui.language import Translated
-from tui.screens.detail import DetailScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
@@ -44,7 +44,7 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
                 yield Label(_("Needs attention"), classes="section")
                 yield DataTable(id="findings", cursor_type="row")
                 yield Static("", id="findings-count")
-        yield Footer()
+        yield KeysFooter()
 
     def on_screen_resume(self) -> None:
         """Fresh figures each time the dashboard is shown (Textual sends this the first time too)."""
@@ -146,6 +146,8 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "findings" and event.row_key.value:
+            from tui.screens.detail import DetailScreen  # with the receipt preview: imported when first opened
+
             self.app.push_screen(DetailScreen(int(event.row_key.value.split(":")[1])))
 
 

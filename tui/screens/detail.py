@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from tracker.domain import formatting as fmt
 from tracker.domain.detail import detail_rows
@@ -18,6 +18,7 @@ from tracker.domain.records import HistoryRecord, ReceiptRecord, TopUpRecord
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.viewer import open_with_system_viewer
+from tui.widgets.footer import KeysFooter
 from tui.widgets.receipt_preview import ReceiptPreview
 from tui.workers import ReportsWorkerErrors
 
@@ -45,7 +46,7 @@ class DetailScreen(Translated, ReportsWorkerErrors, Screen[None]):
             yield Label(_("History"), classes="section")
             yield DataTable(id="history", cursor_type="none")
             yield Static("", id="detail-note")
-        yield Footer()
+        yield KeysFooter()
 
     def refill(self) -> None:
         self._load()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
@@ -27,6 +27,7 @@ from tracker.domain.vocab import Channel, RefKind, Source, Status, label
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.screens.dialogs import AttachDialog, ConfirmDialog
+from tui.widgets.footer import KeysFooter
 from tui.workers import ReportsWorkerErrors
 
 TEXT_FIELDS = (
@@ -108,7 +109,7 @@ class TopUpForm(Translated, ReportsWorkerErrors, ModalScreen[TopUpRecord | None]
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer()  # the form's own keys (ctrl+s, esc, ctrl+o), not the list's underneath
+        yield KeysFooter()  # the form's own keys (ctrl+s, esc, ctrl+o), not the list's underneath
 
     def refill(self) -> None:
         zone = tracker_of(self).zone

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import Button, DataTable, Header, Input, Label, Select
 
 from tracker.domain import formatting as fmt
 from tracker.domain.detail import line_cells
@@ -19,6 +19,7 @@ from tracker.domain.records import LineRecord
 from tracker.domain.vocab import SimKind, label
 from tui.core import tracker_of
 from tui.language import Translated
+from tui.widgets.footer import KeysFooter
 from tui.workers import ReportsWorkerErrors
 
 
@@ -101,7 +102,7 @@ class LinesScreen(Translated, ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def refill(self) -> None:
         self.query_one(DataTable).add_columns(

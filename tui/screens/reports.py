@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from tracker.domain.clock import month_of, parse_month
@@ -19,6 +19,7 @@ from tracker.domain.errors import TrackerError, field_error
 from tracker.domain.i18n import N_, _
 from tui.core import tracker_of
 from tui.language import Translated
+from tui.widgets.footer import KeysFooter
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
@@ -42,7 +43,7 @@ class ReportsScreen(Translated, ReportsWorkerErrors, Screen[None]):
         with VerticalScroll(id="report"):
             yield Static("", id="report-status")
             yield SpendChart(id="report-chart")
-        yield Footer()
+        yield KeysFooter()
 
     def refill(self) -> None:
         month = month_of(tracker_of(self).now(), tracker_of(self).zone)

@@ -16,7 +16,6 @@ from textual.widgets import (
     Checkbox,
     DataTable,
     DirectoryTree,
-    Footer,
     Header,
     Input,
     Label,
@@ -37,6 +36,7 @@ from tracker.domain.vocab import ENCODINGS, Source
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.screens.dialogs import ChoiceDialog, ConfirmDialog
+from tui.widgets.footer import KeysFooter
 from tui.workers import ReportsWorkerErrors
 
 
@@ -94,7 +94,7 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         yield DataTable(id="duplicates", cursor_type="row")
         yield Label(_("Earlier imports (z: undo)"), classes="section")
         yield DataTable(id="batches", cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def refill(self) -> None:
         # Fixed widths: columns that do not jump when the preview's rows arrive, the same at every preview (the
@@ -308,7 +308,7 @@ class ExportScreen(Translated, ReportsWorkerErrors, Screen[None]):
             yield Button(_("Export"), id="go", variant="primary")
             yield ProgressBar(id="export-progress", show_eta=True)
             yield Static("", id="export-summary")
-        yield Footer()
+        yield KeysFooter()
 
     def action_stop(self) -> None:
         self.workers.cancel_group(self, "export")

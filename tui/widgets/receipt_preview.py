@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-# Imported with the app, before Textual starts: textual-image asks the terminal what it can draw, which it can no
-# longer do once Textual reads the terminal's input.
+# textual-image asks the terminal what it can draw when it is first imported, which it can no longer do once Textual
+# reads the terminal's input: `tui.app.run` imports it before the app starts (see `prepare_terminal`).
 from textual_image.widget import Image as TerminalImage
 
 __all__ = ["ReceiptPreview", "TerminalImage"]
