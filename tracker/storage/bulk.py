@@ -3,7 +3,10 @@
 SQLAlchemy's own executemany builds a parameter dict for every row and then walks all of the statement's
 columns to convert each value: at a million imported rows that bookkeeping cost more than SQLite's writing.
 Here each column is converted by its type's own bind processor for this dialect (the values SQLAlchemy would
-have sent), only where the type has one and the value is not NULL, and the statement is compiled once.
+have sent), only where the type has one and the value is not NULL, and the statement is compiled once. On
+PostgreSQL the rows go through COPY on the session's own connection (inside its transaction, so a failed import
+still leaves nothing): psycopg's executemany sends one INSERT a row, which made an import there about 85 times
+psql's COPY of the same file.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ class BulkInsert:
         compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
         self.sql = str(compiled)
         self.columns = tuple(columns)
+        self.table = dialect.identifier_preparer.format_table(table)
         # Positional drivers (sqlite3: `?`) take a row's values as they are, so `columns` must be in the table's
         # order, as the compiled statement has them; named ones (psycopg: `%(name)s`) take a mapping.
         self.named = not compiled.positional
@@ -36,8 +40,18 @@ class BulkInsert:
         if not rows:
             return
         converted = [self._convert(row) for row in rows]
+        if connection.dialect.name == "postgresql":
+            self._copy(connection, converted)
+            return
         params = [dict(zip(self.columns, row, strict=True)) for row in converted] if self.named else converted
         connection.exec_driver_sql(self.sql, params)
+
+    def _copy(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+        quoted = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in self.columns)
+        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            with cursor.copy(f"COPY {self.table} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
 
     def _convert(self, row: Sequence[Any]) -> tuple[Any, ...]:
         values = list(row)
