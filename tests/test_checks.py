@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from tests.conftest import NOW
 from tests.helpers import BEELINE, add, write_file
 from tracker.cli import cli
-from tracker.domain.errors import Conflict
+from tracker.domain.errors import Cancelled, Conflict
 from tracker.domain.records import CheckOptions, Finding
 from tracker.domain.vocab import Source
 from tracker.service import Tracker
+from tracker.storage import stopping
 
 PROOF = {"reference": "R"}  # keeps missing_proof quiet where a test is about something else
 
@@ -228,3 +229,27 @@ def test_add_warns_before_saving_a_double_charge(tracker: Tracker, monkeypatch: 
     assert tracker.warnings_for(tracker.parse_topup({"line": "87011234567", "amount": "2000", "channel": "autopay",
                                                      "occurred_at": "2026-11-24 11:56"})) == []  # fmt: skip
     tracker.delete_topup(2, source=Source.CLI)
+
+
+def test_checks_asked_to_stop_are_abandoned_and_the_next_ones_run_whole(tracker: Tracker, monkeypatch) -> None:
+    """The dashboard's checks stop mid-statement when the user leaves it (SQLite); asked and never told to stop,
+    they find what they always find, and a stop asked once does not linger on the connection."""
+    for n in range(12):
+        add(tracker, amount=str(1000 + n), occurred_at=f"2026-11-{n + 1:02d} 10:00", status="pending")
+    add(tracker, amount="90000", occurred_at="2026-11-19 10:00")
+    whole = tracker.check()
+    monkeypatch.setattr(stopping, "STEPS", 1)
+    asked: list[int] = []
+
+    def never() -> bool:
+        asked.append(1)
+        return False
+
+    assert tracker.check(stop=never) == whole
+    if tracker.engine.dialect.name == "sqlite":
+        assert asked  # SQLite asked while the statements ran
+        with pytest.raises(Cancelled):
+            tracker.check(stop=lambda: True)
+    else:  # PostgreSQL has no progress hook here: the checks run to their end
+        assert tracker.check(stop=lambda: True) == whole
+    assert tracker.check() == whole and whole.counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -17,20 +18,30 @@ from tracker.flows.reports.rates import parse_rate, set_rate
 from tracker.flows.warnings import warnings_before_saving
 from tracker.service.base import ServiceBase
 from tracker.storage.models import Acknowledgement, Line, Rate
+from tracker.storage.stopping import stoppable
 
 # tracker.flows.reports.build imports pandas: it is imported when a report is first made, so opening the app or
 # running a quick command never waits for pandas.
 
 
 class InsightsPart(ServiceBase):
-    def report(self, first: date, last: date, *, line: str | None = None, base: str | None = None) -> Report:
-        """Monthly spending for first..last (local months); `base` converts with named rates or refuses."""
+    def report(
+        self,
+        first: date,
+        last: date,
+        *,
+        line: str | None = None,
+        base: str | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> Report:
+        """Monthly spending for first..last (local months); `base` converts with named rates or refuses. `stop`, as
+        for `check`, abandons it with `Cancelled`."""
         if last < first:
             raise field_error("--to", last.strftime("%Y-%m"), _("it is before --from"))
         from tracker.flows.reports.build import build_report
 
         currency = parse_currency(base, "--base") if base else None
-        with self._tx(read_only=True) as s:
+        with self._tx(read_only=True) as s, stoppable(s, stop):
             number = None
             if line:
                 e164 = parse_phone(line).e164
@@ -39,8 +50,10 @@ class InsightsPart(ServiceBase):
                     raise NotFound(_("no line {number}").format(number=in_message(e164)), where="--line")
             return build_report(s, self.settings.zone, first, last, line=number, base=currency)
 
-    def check(self, options: CheckOptions | None = None) -> CheckResult:
-        with self._tx(read_only=True) as s:
+    def check(self, options: CheckOptions | None = None, *, stop: Callable[[], bool] | None = None) -> CheckResult:
+        """The findings; `stop` is asked while the checks run (on SQLite), and once it says so they are abandoned
+        with `Cancelled`, so a screen the user has left stops costing the one they went to."""
+        with self._tx(read_only=True) as s, stoppable(s, stop):
             return run_checks(
                 s, self.store, self.clock.now(), options or CheckOptions(), self.zone, self.settings.receipt_minutes
             )

@@ -48,10 +48,10 @@ class BulkInsert:
 
     def _copy(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         quoted = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in self.columns)
-        with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-            with cursor.copy(f"COPY {self.table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {self.table} ({quoted}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)
 
     def _convert(self, row: Sequence[Any]) -> tuple[Any, ...]:
         values = list(row)

@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from tracker.domain import formatting as fmt
 from tracker.domain.clock import month_of
+from tracker.domain.errors import Cancelled
 from tracker.domain.i18n import _, ngettext
 from tracker.domain.operators import brand
 from tracker.domain.records import KINDS, CheckOptions, CheckResult, LineRecord, kind_title
@@ -61,13 +62,14 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
     def _load(self) -> None:
         """One part after another, each shown as it comes, on one core: the dashboard's work (seconds on a
         million top-ups, most of it the checks) leaves the other core to the screen, and stops between parts,
-        and between kinds of finding, when the user moves on."""
+        and within a check, when the user moves on."""
         worker = get_current_worker()
         tracker = tracker_of(self)
         now = tracker.now()
         month = month_of(now, tracker.zone)
-        report = tracker.report(month, month)
-        if worker.is_cancelled:
+        try:
+            report = tracker.report(month, month, stop=lambda: worker.is_cancelled)
+        except Cancelled:
             return
         self.app.call_from_thread(self._show_report, report)
         lines = tracker.list_lines(limit=LINES_SHOWN, longest_idle_first=True)
@@ -76,9 +78,12 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(self._show_lines, lines, tracker.count_lines(), now)
         findings, counts = [], {}
         for kind in KINDS:
-            if worker.is_cancelled:
+            try:  # a check still running when the user moves on is abandoned, not waited for
+                part = tracker.check(
+                    CheckOptions(limit=FINDINGS_SHOWN, kinds=(kind,)), stop=lambda: worker.is_cancelled
+                )
+            except Cancelled:
                 return
-            part = tracker.check(CheckOptions(limit=FINDINGS_SHOWN, kinds=(kind,)))
             findings += part.findings
             counts.update(part.counts)
         self.app.call_from_thread(self._show_findings, CheckResult(findings, counts))
