@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, exists, select, type_coerce
@@ -25,6 +26,8 @@ from tracker.domain.records import TopUpFilter, TopUpSort
 from tracker.storage.models import Line, Receipt, TopUp
 from tracker.storage.paging import Cursor, filtered, page_queries
 
+# The same few amounts (2 000, 5 000 ₸) fill most rows, four amounts a row: remembered, each is formatted once.
+_amount_text = lru_cache(maxsize=1 << 16)(minor_text)
 PAGE = 5000
 OLDEST_FIRST = TopUpSort(reverse=True)
 
@@ -79,20 +82,20 @@ def _cells(row: tuple, line: tuple[str, str, str, str], local: Callable, receipt
         kind,
         channel,
         neutralise(provider) if provider else "",
-        minor_text(amount, currency),
+        _amount_text(amount, currency),
         currency,
-        minor_text(paid, paid_currency),
+        _amount_text(paid, paid_currency),
         paid_currency or "",
-        minor_text(fee, paid_currency or currency),
-        minor_text(credited, currency),
+        _amount_text(fee, paid_currency or currency),
+        _amount_text(credited, currency),
         neutralise(reference) if reference else "",
         ref_kind or "",
         status,
-        local(verified_at),
+        local(verified_at) if verified_at is not None else "",  # mostly empty: no call
         verified_by or "",
         neutralise(package) if package else "",
-        local(expires),
-        local(refund_until),
+        local(expires) if expires is not None else "",  # mostly empty: no call
+        local(refund_until) if refund_until is not None else "",  # mostly empty: no call
         neutralise(note) if note else "",
         receipts,
     ]
@@ -134,7 +137,9 @@ def local_time(zone: ZoneInfo) -> Callable[[int | datetime | None], str]:
 
 
 def _uid_text(value: bytes | uuid.UUID) -> str:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    h = bytes(value).hex()
+    if value.__class__ is not bytes:  # PostgreSQL's UUID, or a memoryview; SQLite's bytes skip both tests
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        value = bytes(value)
+    h = value.hex()  # type: ignore[union-attr]
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

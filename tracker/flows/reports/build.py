@@ -8,6 +8,9 @@ units per currency; currencies are never added together unless converted with a 
 
 from __future__ import annotations
 
+import importlib
+import sys
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -48,9 +51,10 @@ def build_report(
     context = months_between(first - relativedelta(months=12), last)
     spans = {m: month_bounds(m, zone) for m in context}
     shown = {m: spans[m] for m in months}
-    totals = _totals(s, shown, line)
-    by_line = _by_line(s, shown, line)
+    _load_pandas_meanwhile()
     earlier = _earlier_spending(s, {m: spans[m] for m in context if m not in shown}, line)
+    by_line = _by_line(s, shown, line)
+    totals = _totals(s, shown, line)
     parts = _parts(totals, by_line)
     reports = [_month(m, totals, parts) for m in months]
     total = _sum_months(first, totals, reports)
@@ -60,6 +64,14 @@ def build_report(
     if base:
         convert(s, report, spans, base)
     return report
+
+
+def _load_pandas_meanwhile() -> None:
+    """pandas takes a quarter of a second to import; it is imported in a thread while the database groups the
+    earlier months and the lines (the database works without holding the interpreter), and `_totals`, the first
+    to use it, waits for it there."""
+    if "pandas" not in sys.modules:
+        threading.Thread(target=importlib.import_module, args=("pandas",), name="topup-pandas", daemon=True).start()
 
 
 def _each_month(s: Session, query_for: Callable[[ColumnElement], Select], spans: dict[date, tuple],
@@ -96,8 +108,6 @@ def _flag(condition) -> object:
 
 def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFrame:
     """The shown months grouped finely enough for every total and the channel and provider breakdowns."""
-    import pandas as pd
-
     short = case((TopUp.credited_minor.is_not(None), TopUp.amount_minor - TopUp.credited_minor), else_=0)
     has_receipt = exists().where(Receipt.topup_id == TopUp.id)
     confirmed = exists().where(Receipt.topup_id == TopUp.id, Receipt.verdict == "agrees")
@@ -123,6 +133,8 @@ def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFr
         ).group_by(TopUp.status, "spent_cur", "asked_cur", TopUp.channel, TopUp.provider)
 
     rows = _each_month(s, query, spans, line)
+    import pandas as pd  # after the statements: loaded meanwhile (see `_load_pandas_meanwhile`)
+
     frame = pd.DataFrame([tuple(r) for r in rows], columns=TOTAL_COLUMNS)
     return frame.astype({c: "int64" for c in SUMMED}) if len(frame) else frame
 
