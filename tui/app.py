@@ -33,7 +33,9 @@ def _later(module: str, name: str) -> Callable[[], Screen]:
         # Made now, its widgets take the current stylesheet as they mount. Textual marks a new screen as styled
         # by no stylesheet yet, and so parsed all the app's CSS again, twice, when a mode was first shown
         # (0.1 s of the top-ups screen's first 0.4 s); a theme changed later still restyles it when shown.
-        screen._css_update_count = screen.app._css_update_count
+        # (Private to Textual: where a version has no such count, Textual's own restyling is left as it is.)
+        if (count := getattr(screen.app, "_css_update_count", None)) is not None:
+            screen._css_update_count = count
         return screen
 
     return make

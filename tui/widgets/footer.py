@@ -25,7 +25,8 @@ class KeysFooter(Footer):
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:  # a closed screen's last refresh: nothing to show any more
             return
-        shown = self.keys_shown() if self._bindings_ready else None  # before that, compose shows nothing
+        ready = getattr(self, "_bindings_ready", True)  # Textual's own flag (private): before it, no keys
+        shown = self.keys_shown() if ready else None
         if shown is not None and shown == self._shown:
             return
         self._shown = shown

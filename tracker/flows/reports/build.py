@@ -1,9 +1,9 @@
 """Monthly spending reports: the database groups, pandas pivots what it grouped, amounts stay exact.
 
 Months are calendar months in the user's zone: each month becomes its UTC bounds (the 2024 Almaty change makes
-February 2024 one hour longer) and one CASE expression buckets rows into them, so grouping happens in SQL over an
-index range and pandas only sees a few hundred grouped rows, never the top-ups themselves. Sums are integer minor
-units per currency; currencies are never added together unless converted with a rate that is named.
+February 2024 one hour longer) and each month is grouped by its own statements over its index range, so grouping
+happens in SQL and pandas only sees a few hundred grouped rows a month, never the top-ups themselves. Sums are
+integer minor units per currency; currencies are never added together unless converted with a rate that is named.
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ def build_report(
 ) -> Report:
     """The report for the months first..last (local), with twelve earlier months for comparisons and the chart.
 
-    Three grouped queries, each one pass over its index range: everything about the shown months by status,
-    currency, channel and provider (the totals and two breakdowns); the shown months' spending by line (the line
-    and operator breakdowns); and only the spending of the twelve months before, for the comparisons."""
+    Three grouped queries a month, each one pass over the month's index range: everything about a shown month by
+    status, currency, channel and provider (the totals and two breakdowns); its spending by line (the line and
+    operator breakdowns); and only the spending of each of the twelve months before, for the comparisons."""
     months = months_between(first, last)
     context = months_between(first - relativedelta(months=12), last)
     spans = {m: month_bounds(m, zone) for m in context}
@@ -82,14 +82,13 @@ def _each_month(s: Session, query_for: Callable[[ColumnElement], Select], spans:
     rows: list[Row] = []
     for m, span in spans.items():
         month = literal(m.strftime("%Y-%m"), String()).label("month")
-        rows += s.execute(_scope(query_for(month), {m: span}, line)).all()
+        rows += s.execute(_scope(query_for(month), span, line)).all()
     return rows
 
 
-def _scope(query, spans: dict[date, tuple], line: str | None):
-    starts = [s for s, _e in spans.values()]
-    ends = [e for _s, e in spans.values()]
-    query = query.where(TopUp.deleted_at.is_(None), TopUp.occurred_at >= min(starts), TopUp.occurred_at < max(ends))
+def _scope(query, span: tuple, line: str | None):
+    start, end = span
+    query = query.where(TopUp.deleted_at.is_(None), TopUp.occurred_at >= start, TopUp.occurred_at < end)
     if line:
         query = query.where(TopUp.line_id == select(Line.id).where(Line.number == line).scalar_subquery())
     return query
