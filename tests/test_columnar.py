@@ -21,8 +21,10 @@ from sqlalchemy import select
 from tests.conftest import NOW, fresh_database_url
 from tracker.domain.canonical import COLUMNS
 from tracker.domain.clock import Clock
+from tracker.domain.errors import InvalidInput
 from tracker.domain.records import ImportOptions
 from tracker.domain.settings import load_settings
+from tracker.flows.importing import ahead
 from tracker.flows.importing.importer import Importer
 from tracker.service import Tracker
 from tracker.storage import db
@@ -99,10 +101,12 @@ def files(draw: st.DrawFn) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def outcome(url: str, home: Path, path: Path, by_column: bool, monkeypatch: pytest.MonkeyPatch) -> tuple:
+def outcome(url: str, home: Path, path: Path, way: str, monkeypatch: pytest.MonkeyPatch) -> tuple:
     """What one import did: its report, the rows it stored and the export of them (uids made by the import
-    itself, which are new every time, shown as `<made>`)."""
-    monkeypatch.setattr(Importer, "_by_column", lambda self, profile, options: by_column)
+    itself, which are new every time, shown as `<made>`). `way`: "rows", "columns", or "ahead" (by column, in a
+    second process however small the file)."""
+    monkeypatch.setattr(Importer, "_by_column", lambda self, profile, options: way != "rows")
+    monkeypatch.setattr(ahead, "AHEAD_BYTES", 0 if way == "ahead" else 1 << 40)
     settings = load_settings(home=home, database_url=url)
     tracker = Tracker(settings, db.make_engine(url), Clock(fixed=NOW))
     try:
@@ -122,12 +126,13 @@ def outcome(url: str, home: Path, path: Path, by_column: bool, monkeypatch: pyte
     return said, stored, lines, UID_RE.sub(made, out.getvalue())
 
 
-def both_ways(backend: str, templates: dict, folder: Path, path: Path, monkeypatch: pytest.MonkeyPatch) -> list:
+def both_ways(backend: str, templates: dict, folder: Path, path: Path, monkeypatch: pytest.MonkeyPatch,
+              ways: tuple[str, ...] = ("rows", "columns")) -> list:  # fmt: skip
     results = []
-    for by_column in (False, True):
-        (folder / str(by_column)).mkdir()
-        url = fresh_database_url(backend, templates, folder / str(by_column))
-        results.append(outcome(url, folder / f"home-{by_column}", path, by_column, monkeypatch))
+    for way in ways:
+        (folder / way).mkdir()
+        url = fresh_database_url(backend, templates, folder / way)
+        results.append(outcome(url, folder / f"home-{way}", path, way, monkeypatch))
     return results
 
 
@@ -165,6 +170,86 @@ def test_the_hostile_cells_are_each_refused_the_same_way(
                          f"{n % 60:02d}:00+05:00" for c in COLUMNS])  # fmt: skip
     path = tmp_path / "hostile.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    row_wise, columnar = both_ways(backend, templates, tmp_path, path, monkeypatch)
+    row_wise, columnar, ahead_of = both_ways(backend, templates, tmp_path, path, monkeypatch,
+                                             ("rows", "columns", "ahead"))  # fmt: skip
     assert row_wise[0][1], "the file holds refused rows"
     assert columnar == row_wise
+    assert ahead_of == row_wise  # read in a second process: the same report, rows, lines and export
+
+
+def _valid_rows(count: int, day: int = 1) -> list[str]:
+    good = {c: (CELLS[c][0] if c != "uid" else "") for c in COLUMNS}
+    return [",".join(good[c] if c != "occurred_at" else f"2026-10-{day + n // 1440:02d}T{n // 60 % 24:02d}:"
+                     f"{n % 60:02d}:00+05:00" for c in COLUMNS) for n in range(count)]  # fmt: skip
+
+
+def test_a_second_process_reads_a_large_file_and_its_chunks_are_stored(
+    backend: str, templates: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received = []
+    real = ahead._receive
+    monkeypatch.setattr(ahead, "_receive", lambda pipe: received.append(found := real(pipe)) or found)
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join([",".join(COLUMNS), *_valid_rows(4500)]) + "\n", encoding="utf-8")
+    url = fresh_database_url(backend, templates, tmp_path)
+    said, stored, _lines, _export = outcome(url, tmp_path / "home", path, "ahead", monkeypatch)
+    chunks = [found for found in received if found is not None]
+    assert [len(items) for _bytes, items in chunks] == [2000, 2000, 500]  # from the second process, in order
+    assert chunks[-1][0] == path.stat().st_size  # the progress it reports reaches the end of the file
+    assert said[0].startswith("4500 new") and len(stored) == 4500
+
+
+def test_when_the_second_process_stops_midway_the_rest_is_read_here_once(
+    backend: str, templates: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real, received = ahead._receive, []
+
+    def one_then_gone(pipe):  # the pipe breaks after the first chunk, as when the process is killed
+        if received:
+            pipe.close()
+            return None
+        received.append(real(pipe))
+        return received[-1]
+
+    monkeypatch.setattr(ahead, "_receive", one_then_gone)
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join([",".join(COLUMNS), *_valid_rows(4500)]) + "\n", encoding="utf-8")
+    url = fresh_database_url(backend, templates, tmp_path)
+    said, stored, _lines, _export = outcome(url, tmp_path / "home", path, "ahead", monkeypatch)
+    assert len(received[0][1]) == 2000  # one chunk came from the second process
+    assert said[0].startswith("4500 new, 0 already present, 0 possible duplicates")  # the rest read once, here
+    assert len(stored) == 4500
+
+
+@pytest.mark.parametrize("fault", ["undecodable", "huge cell"])
+def test_a_file_that_breaks_midway_is_refused_alike_in_a_second_process(
+    backend: str, templates: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    """The second process stops at the broken row; this one reads on from there and refuses the file with the
+    words and row the in-process reading has, storing nothing."""
+    lines = [",".join(COLUMNS), *_valid_rows(3000)]
+    broken = lines[2600]
+    lines[2600] = (
+        broken.replace("terminal", "termi\udcffnal")
+        if fault == "undecodable"
+        else broken.replace("terminal", '"' + "x" * 200_000 + '"')
+    )  # past the csv module's cell limit
+    path = tmp_path / "broken.csv"
+    path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+    assert b"\xff" in path.read_bytes() or fault == "huge cell"
+    said = {}
+    for way in ("columns", "ahead"):
+        monkeypatch.setattr(Importer, "_by_column", lambda self, profile, options: True)
+        monkeypatch.setattr(ahead, "AHEAD_BYTES", 0 if way == "ahead" else 1 << 40)
+        (tmp_path / way).mkdir()
+        url = fresh_database_url(backend, templates, tmp_path / way)
+        tracker = Tracker(load_settings(home=tmp_path / way, database_url=url), db.make_engine(url), Clock(fixed=NOW))
+        try:
+            with pytest.raises(InvalidInput) as refused:
+                tracker.import_file(path, options=ImportOptions(encoding="utf-8"))
+            assert not tracker.list_topups(limit=1).items  # nothing stored
+        finally:
+            tracker.close()
+        said[way] = (str(refused.value), refused.value.where, refused.value.hint)
+    assert said["ahead"] == said["columns"]
+    assert "2601" in said["columns"][1]  # the broken row, named (the header is row 1)

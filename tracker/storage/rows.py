@@ -33,12 +33,37 @@ NEW_TOPUP_COLUMNS = (
 
 
 def new_topup_values(new: NewTopUp, line_id: int, now: datetime, batch_id: int | None = None) -> tuple:
-    """The column values for a new top-up, as a tuple in `NEW_TOPUP_COLUMNS` order: an import builds a million."""
+    """The column values for a new top-up, as a tuple in `NEW_TOPUP_COLUMNS` order."""
+    return (
+        new.uid or uuid7(), line_id, new.occurred_at, *_amounts_and_codes(new), new.verified_at,
+        new.verified_by.value if new.verified_by else None, new.package, new.expires_at, new.refund_until, new.note,
+        now, now, None, batch_id,
+    )  # fmt: skip
+
+
+# An imported top-up before it is stored ("staged"): the values of `NEW_TOPUP_COLUMNS` up to `note`, in the forms
+# SQLite stores (the uid as 16 bytes or None, instants as whole seconds since 1970, amounts in minor units, codes
+# as text) with the line's number where its id goes, then the line's label, operator and kind for a row that
+# creates its line. Plain values: a worker process builds them and sends them over a pipe, and SQLite's driver
+# takes them as they are (`storage.bulk` converts them for PostgreSQL).
+STAGED_LINE_LABEL, STAGED_OPERATOR, STAGED_SIM_KIND = 21, 22, 23
+STAGED_OCCURRED_AT, STAGED_AMOUNT, STAGED_CURRENCY, STAGED_PROVIDER, STAGED_REFERENCE = 2, 3, 4, 10, 12
+
+
+def staged_values(new: NewTopUp) -> tuple:
+    """The staged form of a top-up read row by row; the columnar reader builds the same tuple itself."""
+    return (
+        new.uid.bytes if new.uid else None, new.line, _seconds(new.occurred_at), *_amounts_and_codes(new),
+        _seconds(new.verified_at), new.verified_by.value if new.verified_by else None, new.package,
+        _seconds(new.expires_at), _seconds(new.refund_until), new.note, new.line_label, new.operator,
+        new.sim_kind.value if new.sim_kind else None,
+    )  # fmt: skip
+
+
+def _amounts_and_codes(new: NewTopUp) -> tuple:
+    """The columns from `amount_minor` to `status`, the same for a stored and a staged top-up."""
     fee_currency = new.paid_currency or new.currency
     return (
-        new.uid or uuid7(),
-        line_id,
-        new.occurred_at,
         to_minor(new.amount, new.currency),
         new.currency,
         _minor(new.paid, new.paid_currency),
@@ -51,17 +76,12 @@ def new_topup_values(new: NewTopUp, line_id: int, now: datetime, batch_id: int |
         new.reference,
         new.reference_kind.value if new.reference_kind else None,
         new.status.value,
-        new.verified_at,
-        new.verified_by.value if new.verified_by else None,
-        new.package,
-        new.expires_at,
-        new.refund_until,
-        new.note,
-        now,
-        now,
-        None,
-        batch_id,
     )
+
+
+def _seconds(instant: datetime | None) -> int | None:
+    """As `UTCDateTime` stores it on SQLite."""
+    return None if instant is None else int(instant.timestamp())
 
 
 def new_topup_row(new: NewTopUp, line_id: int, now: datetime) -> dict[str, object]:

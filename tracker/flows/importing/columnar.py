@@ -4,7 +4,8 @@ Row by row, every cell of a million-row file goes through the reader's generic m
 length- and control-checked, parsed and remembered one call at a time. Here a column is checked at once (one search
 for control characters over the whole column, one length test), a column of codes is parsed once per distinct
 value (a million rows hold a few thousand numbers, a handful of channels and the usual amounts), and only what
-differs from row to row (the instants, the uids) is parsed per cell.
+differs from row to row (the instants, the uids) is parsed per cell. What it gives back is each row's staged
+tuple (`storage.rows.staged_values`): the values as SQLite stores them, with no record built in between.
 
 This path only ever *accepts*. A row it cannot accept for any reason (a refused cell, a cell written in a way it
 does not read itself, a rule between fields) is handed back as None, and the importer reads that row with the
@@ -24,10 +25,9 @@ from typing import Any
 from tracker.domain.canonical import TEXT_LIMITS, ParseContext
 from tracker.domain.clock import FUTURE_TOLERANCE, KEPT_YEARS, parse_with_formats
 from tracker.domain.errors import InvalidInput
-from tracker.domain.money import parse_amount, parse_currency
+from tracker.domain.money import parse_amount, parse_currency, to_minor
 from tracker.domain.operators import parse_operator
 from tracker.domain.phones import parse_phone
-from tracker.domain.records import NewTopUp
 from tracker.domain.text import CONTROL
 from tracker.domain.vocab import Channel, RefKind, SimKind, Status, VerifiedBy, parse_choice
 
@@ -37,12 +37,13 @@ _MISSING = object()
 # The shape topup writes an instant in (`2026-11-20T10:00:00+05:00`): read with the standard library's own ISO
 # reader, as the row-wise reader does for it; any other shape is read by the row-wise reader's function itself.
 _WRITTEN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}", re.ASCII)
+_CREDITED, _PENDING = Status.CREDITED.value, Status.PENDING.value
 _TEXTS = ("provider", "reference", "package", "note", "line_label")
 _AMOUNTS = ("amount", "paid_amount", "fee", "credited_amount")
 
 
 def _codes(enum: type) -> Callable[[str, str], Any]:
-    return lambda value, name: parse_choice(enum, value, name)
+    return lambda value, name: parse_choice(enum, value, name).value
 
 
 # Fields parsed once per distinct text: the text alone decides the value (the same parsers as canonical._read_all).
@@ -60,8 +61,8 @@ _BY_TEXT: dict[str, Callable[[str, str], Any]] = {
 
 
 class ColumnarReader:
-    """Reads chunks of a canonical file's rows (cells in header order) into `NewTopUp`s, or None per row it leaves
-    to the row-wise reader."""
+    """Reads chunks of a canonical file's rows (cells in header order) into staged tuples, or None per row it
+    leaves to the row-wise reader."""
 
     def __init__(self, ctx: ParseContext, index: dict[str, int], *, unescapes: bool) -> None:
         self.ctx = ctx
@@ -70,7 +71,7 @@ class ColumnarReader:
         self.memo: dict[str, dict[str, Any]] = {}  # field -> text -> value (or _BAD)
         self.amounts: dict[tuple[str, str, str, bool], Any] = {}
 
-    def read(self, rows: Sequence[Sequence[str]]) -> list[NewTopUp | None]:
+    def read(self, rows: Sequence[Sequence[str]]) -> list[tuple | None]:
         columns = list(zip(*rows, strict=True))
         ok = [True] * len(rows)
         if self.unescapes:
@@ -84,7 +85,7 @@ class ColumnarReader:
             for name in ("occurred_at", "verified_at", "expires_at", "refund_until")
         }
         texts = {name: cells.get(name) for name in _TEXTS}
-        found: list[NewTopUp | None] = []
+        found: list[tuple | None] = []
         for i, good in enumerate(ok):
             found.append(self._row(i, cells, values, uids, instants, texts) if good else None)
         return found
@@ -135,7 +136,8 @@ class ColumnarReader:
                 return parse_with_formats(value, ctx.date_formats, ctx.zone, field=field, year_range=ctx.year_range,
                                           now=now)  # fmt: skip
 
-            return _attempt(read, text, name)
+            found = _attempt(read, text, name)
+            return found if found is _BAD else int(found.timestamp())
 
         if ctx.date_formats != ("iso",) or ctx.year_range is not None:
             return general
@@ -152,15 +154,15 @@ class ColumnarReader:
             if not first <= value.year <= last:
                 return _BAD
             value = value.astimezone(UTC)
-            return _BAD if ceiling is not None and value > ceiling else value
+            return _BAD if ceiling is not None and value > ceiling else int(value.timestamp())
 
         return written
 
     # Rows --------------------------------------------------------------------------------------------------
 
-    def _row(self, i: int, cells: dict, values: dict, uids: list, instants: dict, texts: dict) -> NewTopUp | None:
-        """One row's top-up from its columns, with the rules between fields as `canonical._read_all` has them;
-        None where one of them refuses (the row-wise reader says why)."""
+    def _row(self, i: int, cells: dict, values: dict, uids: list, instants: dict, texts: dict) -> tuple | None:
+        """One row's staged top-up from its columns, with the rules between fields as `canonical._read_all` has
+        them; None where one of them refuses (the row-wise reader says why)."""
 
         cell = lambda name: cells[name][i] if name in cells else ""  # noqa: E731
 
@@ -182,19 +184,17 @@ class ColumnarReader:
         fee = self._amount("fee", cell("fee"), paid_currency or currency, allow_zero=True)
         if fee is _BAD:
             return None
-        status = values["status"][i] or (Status.CREDITED if credited is not None else Status.PENDING)
-        return NewTopUp(
-            line=line, occurred_at=occurred, amount=amount, currency=currency, channel=channel, status=status,
-            paid=paid, paid_currency=paid_currency, fee=fee, credited=credited, provider=cell("provider") or None,
-            reference=reference, reference_kind=ref_kind, verified_at=instants["verified_at"][i],
-            verified_by=values["verified_by"][i], package=cell("package") or None,
-            expires_at=instants["expires_at"][i], refund_until=instants["refund_until"][i],
-            note=cell("note") or None, uid=uids[i], line_label=cell("line_label") or None,
-            operator=values["operator"][i], sim_kind=values["sim_kind"][i],
+        status = values["status"][i] or (_CREDITED if credited is not None else _PENDING)
+        return (
+            uids[i], line, occurred, amount, currency, paid, paid_currency, fee, credited, channel,
+            cell("provider") or None, None, reference, ref_kind, status, instants["verified_at"][i],
+            values["verified_by"][i], cell("package") or None, instants["expires_at"][i],
+            instants["refund_until"][i], cell("note") or None, cell("line_label") or None, values["operator"][i],
+            values["sim_kind"][i],
         )  # fmt: skip
 
     def _amount(self, name: str, text: str, currency: str, *, allow_zero: bool = False) -> Any:
-        """The amount in `currency`, None when empty, `_BAD` when refused (also for a required empty one)."""
+        """The amount in `currency`'s minor units, None when empty, `_BAD` when refused."""
         if not text:
             return None
         key = (name, text, currency, allow_zero)
@@ -203,8 +203,11 @@ class ColumnarReader:
             if len(self.amounts) >= MEMO_LIMIT:
                 self.amounts.clear()
             found = self.amounts[key] = _attempt(
-                lambda v, n: parse_amount(
-                    _plain(v), currency, field=n, decimal_mark=".", ceiling=self.ctx.ceiling, allow_zero=allow_zero
+                lambda v, n: to_minor(
+                    parse_amount(
+                        _plain(v), currency, field=n, decimal_mark=".", ceiling=self.ctx.ceiling, allow_zero=allow_zero
+                    ),
+                    currency,
                 ),
                 text,
                 name,
@@ -233,7 +236,7 @@ def _attempt(parser: Callable[[str, str], Any], text: str, name: str) -> Any:
 
 def _uid(text: str) -> Any:
     try:
-        return uuid.UUID(text)
+        return uuid.UUID(text).bytes
     except ValueError:
         return _BAD
 
