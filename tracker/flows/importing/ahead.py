@@ -16,6 +16,7 @@ and its messages are the same either way (`tests/test_columnar.py` imports the s
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -33,6 +34,7 @@ from tracker.flows.importing.reading import Rows, SourceFile
 # Below this size the second process's start (about 0.3 s: a fresh interpreter importing topup's readers) costs
 # more than it saves: about 20 000 rows of topup's own CSV.
 AHEAD_BYTES = 4 << 20
+READERS = 2
 
 Item = tuple[int, Any, Any]  # (row number, staged tuple, receipts) or (row number, None, cells)
 Chunk = tuple[int, list[Item]]  # (bytes of the file read so far, the chunk's rows)
@@ -60,12 +62,18 @@ def _plan(source: SourceFile, profile: Profile, ctx: ParseContext, zone_name: st
     return Plan(source, profile, replace(ctx, zone=zone(zone_name)), *rest)
 
 
-def chunks(rows: Rows, plan: Plan, *, after: int = 1) -> Iterator[Chunk]:
-    """The chunks of `rows` from the row after `after` (the header is row 1), read in this process."""
+def chunks(rows: Rows, plan: Plan, *, after: int = 1, share: tuple[int, int] = (0, 1)) -> Iterator[Chunk]:
+    """The chunks of `rows` from the row after `after` (the header is row 1); with `share` (k, n), only every n-th
+    chunk from the k-th (the others are read past, not checked)."""
     reader = ColumnarReader(plan.ctx, plan.index, unescapes=plan.profile.unescape_formulas) if plan.by_column else None
     width, receipts = len(rows.header), plan.index.get("receipts")
     numbered = dropwhile(lambda item: item[0] <= after, iter(rows))
+    mine, every = share
+    turn = 0
     while batch := list(islice(numbered, plan.size)):
+        turn += 1
+        if (turn - 1) % every != mine:
+            continue
         whole = [cells for _number, cells in batch if len(cells) == width]
         read = iter(reader.read(whole)) if reader and whole else None
         items: list[Item] = []
@@ -80,34 +88,52 @@ def chunks(rows: Rows, plan: Plan, *, after: int = 1) -> Iterator[Chunk]:
 
 
 def read_ahead(rows: Rows, plan: Plan) -> Iterator[Chunk]:
-    """The chunks of `rows`, read by a second process when the file is large enough to gain from it."""
-    if not plan.by_column or plan.source.size < AHEAD_BYTES:
+    """The chunks of `rows`, read by other processes when the file is large enough to gain from it: each reads the
+    whole file and checks every n-th chunk, and the chunks are taken from them in the file's order."""
+    readers = _readers()
+    if not plan.by_column or plan.source.size < AHEAD_BYTES or not readers:
         yield from chunks(rows, plan)
         return
-    last = 1
+    last, turn = 1, 0
     context = multiprocessing.get_context("spawn")  # no fork: the app calls this from a thread
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_serve, args=(sending, plan), daemon=True, name="topup-import-reader")
+    pipes: list[Connection] = []
+    processes: list[Any] = []
     try:
-        process.start()
-        sending.close()
-        while (message := _receive(receiving)) is not None:
+        for k in range(readers):
+            receiving, sending = context.Pipe(duplex=False)
+            pipes.append(receiving)
+            processes.append(context.Process(target=_serve, args=(sending, plan, (k, readers)), daemon=True,
+                                             name=f"topup-import-reader-{k}"))  # fmt: skip
+            processes[-1].start()
+            sending.close()
+        while (message := _receive(pipes[turn % readers])) is not None:
             bytes_read, items = message
             if items:
                 last = items[-1][0]
+            turn += 1
             yield bytes_read, items
-        process.join(timeout=10)
-        if process.exitcode == 0:
-            return  # the whole file was sent
+        finished = processes[turn % readers]
+        finished.join(timeout=10)
+        if finished.exitcode == 0:
+            return  # the file ended: every chunk was sent
     except OSError:
-        pass  # no second process on this system: read here
+        pass  # no other process on this system: read here
     finally:
-        receiving.close()
-        if process.is_alive():
-            process.kill()
-        if process.pid is not None:
-            process.join()
+        for pipe in pipes:
+            pipe.close()
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+            if process.pid is not None:
+                process.join()
     yield from chunks(rows, plan, after=last)
+
+
+def _readers() -> int:
+    """How many processes read ahead: none on one core, where they would only take turns with this one; else two,
+    so that the checking (about half an import, and all of a re-import) is shared by two cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 0 if cores < 2 else READERS
 
 
 def _receive(receiving: Connection) -> Chunk | None:
@@ -119,14 +145,14 @@ def _receive(receiving: Connection) -> Chunk | None:
     return message
 
 
-def _serve(sending: Connection, plan: Plan) -> None:
-    """The second process: sends every chunk of the file, then closes. Whatever stops it is said by the importing
-    process, which reads the rest itself: nothing is printed here."""
+def _serve(sending: Connection, plan: Plan, share: tuple[int, int]) -> None:
+    """A reading process: sends its share of the file's chunks, then closes. Whatever stops it is said by the
+    importing process, which reads the rest itself: nothing is printed here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle; it ends this one
     rows = None
     try:
         rows = Rows(plan.source, plan.profile)
-        for chunk in chunks(rows, plan):
+        for chunk in chunks(rows, plan, share=share):
             sending.send(chunk)
     except BaseException:  # reported by the exit code; the importing process reads on
         raise SystemExit(1) from None
