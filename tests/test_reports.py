@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import BEELINE, add
+from tests.helpers import BEELINE, KCELL, add
 from tracker.cli import cli
 from tracker.domain.errors import InvalidInput
 from tracker.domain.vocab import Source
@@ -185,3 +186,33 @@ def test_the_report_command_in_every_format(tracker: Tracker, monkeypatch: pytes
         "failed",
         "refunded",
     )
+
+
+def test_the_dashboards_glance_says_what_the_months_report_says(tracker: Tracker) -> None:
+    """The dashboard's figures come from the database alone, without pandas: for every month they are the month's
+    report's own (spending, top-ups and shortfall per currency, and the thirteen months of the chart)."""
+    crafted(tracker)
+    glance = tracker.glance(NOV)
+    assert glance.spent == {"CNY": Decimal("71.00"), "KZT": Decimal("11100.00")}
+    assert glance.counts == {"CNY": 1, "KZT": 4}
+    assert glance.shortfall == {"KZT": Decimal("4200.00")}  # 200 short + 1000 pending + 3000 disputed
+    assert glance.history[date(2026, 10, 1)] == {"KZT": Decimal("500.00")}  # local months
+    rng = random.Random(7)
+    for n in range(80):
+        status = rng.choice(["pending", "credited", "credited", "failed", "disputed", "refunded"])
+        amount = rng.choice([500, 1000, 2000, 5000])
+        k = n % 22  # January 2025 to October 2026: the months before the clock's
+        when = f"{2025 + k // 12}-{1 + k % 12:02d}-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}"
+        fields = {"amount": str(amount), "status": status, "occurred_at": when, "line": rng.choice([KCELL, BEELINE])}
+        if status == "credited":
+            fields["credited_amount"] = str(amount - rng.choice([0, 0, 100]))
+        if rng.random() < 0.3:
+            fields |= {"paid_amount": f"{amount / 140:.2f}", "paid_currency": rng.choice(["CNY", "USD"]),
+                       "fee": rng.choice(["", "0.50"]), "channel": "third_party"}  # fmt: skip
+        add(tracker, **fields)
+    for month in [date(2025 + k // 12, 1 + k % 12, 1) for k in range(24)]:
+        (m,) = (report := tracker.report(month, month)).months
+        seen = tracker.glance(month)
+        assert (seen.spent, seen.counts, seen.shortfall) == (m.spent, m.counts, m.shortfall), month
+        assert seen.history == {k: v for k, v in report.history.items() if v}, month
+    assert any(tracker.glance(m).shortfall for m in [date(2025, k, 1) for k in range(1, 13)])  # the rule was met

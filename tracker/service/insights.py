@@ -12,7 +12,7 @@ from tracker.domain.errors import Conflict, NotFound, field_error
 from tracker.domain.i18n import _
 from tracker.domain.money import parse_currency, to_minor
 from tracker.domain.phones import in_message, parse_phone
-from tracker.domain.records import KINDS, CheckOptions, CheckResult, NewTopUp, Report
+from tracker.domain.records import KINDS, CheckOptions, CheckResult, Glance, NewTopUp, Report
 from tracker.flows.checks import run_checks
 from tracker.flows.reports.rates import parse_rate, set_rate
 from tracker.flows.warnings import warnings_before_saving
@@ -49,6 +49,14 @@ class InsightsPart(ServiceBase):
                 if number is None:
                     raise NotFound(_("no line {number}").format(number=in_message(e164)), where="--line")
             return build_report(s, self.settings.zone, first, last, line=number, base=currency)
+
+    def glance(self, month: date, *, stop: Callable[[], bool] | None = None) -> Glance:
+        """`month` (local) at a glance, with the twelve months before: the dashboard's figures, the same as the
+        month's report gives, without its breakdowns and without importing pandas."""
+        from tracker.flows.reports.glance import glance
+
+        with self._tx(read_only=True) as s, stoppable(s, stop):
+            return glance(s, self.settings.zone, month)
 
     def check(self, options: CheckOptions | None = None, *, stop: Callable[[], bool] | None = None) -> CheckResult:
         """The findings; `stop` is asked while the checks run (on SQLite), and once it says so they are abandoned

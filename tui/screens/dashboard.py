@@ -19,7 +19,8 @@ from tracker.domain.clock import month_of
 from tracker.domain.errors import Cancelled
 from tracker.domain.i18n import _, ngettext
 from tracker.domain.operators import brand
-from tracker.domain.records import KINDS, CheckOptions, CheckResult, LineRecord, kind_title
+from tracker.domain.records import KINDS, CheckOptions, CheckResult, Glance, LineRecord, kind_title
+from tracker.flows.reports.views import chart_points, twelve_to
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.widgets.footer import KeysFooter
@@ -68,10 +69,10 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
         now = tracker.now()
         month = month_of(now, tracker.zone)
         try:
-            report = tracker.report(month, month, stop=lambda: worker.is_cancelled)
+            summary = tracker.glance(month, stop=lambda: worker.is_cancelled)
         except Cancelled:
             return
-        self.app.call_from_thread(self._show_report, report)
+        self.app.call_from_thread(self._show_month, summary)
         lines = tracker.list_lines(limit=LINES_SHOWN, longest_idle_first=True)
         if worker.is_cancelled:
             return
@@ -88,9 +89,8 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
             counts.update(part.counts)
         self.app.call_from_thread(self._show_findings, CheckResult(findings, counts))
 
-    def _show_report(self, report) -> None:
-        m = report.months[0]
-        previous = report.history.get(_previous(m.month), {})
+    def _show_month(self, m: Glance) -> None:
+        previous = m.history.get(_previous(m.month), {})
         if not m.spent:
             text = _("No top-ups yet this month.")
         else:
@@ -107,12 +107,7 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
                     amount=", ".join(fmt.money(v, c) for c, v in m.shortfall.items())
                 )
         self.query_one("#month-summary", Static).update(text)
-        self._chart(report)
-
-    def _chart(self, report) -> None:
-        from tracker.flows.reports.views import chart
-
-        self.query_one(SpendChart).show(*chart(report))
+        self.query_one(SpendChart).show(*chart_points(twelve_to(m.month), m.history))
 
     def _show_lines(self, lines: list[LineRecord], total: int, now: datetime) -> None:
         """The lines longest without a top-up first: those are the ones about to lapse."""

@@ -6,7 +6,7 @@ One module per subject; import them from here.
 from tracker.domain.records.findings import KINDS, CheckOptions, CheckResult, Finding, Ref, kind_title
 from tracker.domain.records.imports import DuplicateRow, ImportOptions, ImportReport, RefusedRow
 from tracker.domain.records.readings import Disagreement, ReceiptReading
-from tracker.domain.records.reports import Breakdown, MonthReport, RateUsed, Report
+from tracker.domain.records.reports import Breakdown, Glance, MonthReport, RateUsed, Report
 from tracker.domain.records.topups import (
     BatchRecord,
     HistoryRecord,
@@ -32,6 +32,7 @@ __all__ = [
     "Disagreement",
     "DuplicateRow",
     "Finding",
+    "Glance",
     "HistoryRecord",
     "ImportOptions",
     "ImportReport",

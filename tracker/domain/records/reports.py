@@ -56,3 +56,16 @@ class Report:
     base: str | None = None
     rates: list[RateUsed] = field(default_factory=list)
     history: dict[date, dict[str, Decimal]] = field(default_factory=dict)  # spent per month, for the chart
+
+
+@dataclass(frozen=True)
+class Glance:
+    """A month at a glance, as the dashboard shows it: its spending, top-ups and shortfall per currency, and the
+    spending of it and the twelve months before, for the comparison and the chart. The same figures as the month's
+    `Report`, from the database alone (no breakdowns, no pandas)."""
+
+    month: date
+    spent: dict[str, Decimal]
+    counts: dict[str, int]
+    shortfall: dict[str, Decimal]
+    history: dict[date, dict[str, Decimal]]

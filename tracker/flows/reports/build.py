@@ -74,7 +74,7 @@ def _load_pandas_meanwhile() -> None:
         threading.Thread(target=importlib.import_module, args=("pandas",), name="topup-pandas", daemon=True).start()
 
 
-def _each_month(s: Session, query_for: Callable[[ColumnElement], Select], spans: dict[date, tuple],
+def each_month(s: Session, query_for: Callable[[ColumnElement], Select], spans: dict[date, tuple],
                 line: str | None) -> list[Row]:  # fmt: skip
     """The rows of one statement per month, each over the month's own index range and naming its month: one
     statement bucketing every month with a CASE evaluated that CASE on every row, two thirds of the time of the
@@ -131,7 +131,7 @@ def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFr
             _flag(confirmed).label("confirmed"),
         ).group_by(TopUp.status, "spent_cur", "asked_cur", TopUp.channel, TopUp.provider)
 
-    rows = _each_month(s, query, spans, line)
+    rows = each_month(s, query, spans, line)
     import pandas as pd  # after the statements: loaded meanwhile (see `_load_pandas_meanwhile`)
 
     frame = pd.DataFrame([tuple(r) for r in rows], columns=TOTAL_COLUMNS)
@@ -151,7 +151,7 @@ def _by_line(s: Session, spans: dict[date, tuple], line: str | None) -> list[tup
             .group_by(TopUp.line_id, "cur")
         )
 
-    rows = _each_month(s, query, spans, line)
+    rows = each_month(s, query, spans, line)
     ids = {r[1] for r in rows}
     names = {
         line_id: (_key("line", (label, number)), _key("operator", (operator,)))
@@ -174,7 +174,7 @@ def _earlier_spending(s: Session, spans: dict[date, tuple], line: str | None) ->
         )
 
     found: dict[date, dict[str, Decimal]] = {}
-    for label, cur, minor in _each_month(s, query, spans, line):
+    for label, cur, minor in each_month(s, query, spans, line):
         found.setdefault(_month_of(label), {})[cur] = from_minor(int(minor), cur)
     return found
 

@@ -193,16 +193,24 @@ def _rates(report: Report) -> list[Section]:
 def chart(report: Report) -> tuple[str, list[tuple[date, Decimal]]]:
     """Spending per month in the main currency: the range's months, or the last twelve for a single month."""
     months = [m.month for m in report.months]
-    if len(months) == 1:
-        from dateutil.relativedelta import relativedelta
+    return chart_points(twelve_to(months[0]) if len(months) == 1 else months, report.history)
 
-        months = [months[0] - relativedelta(months=k) for k in range(11, -1, -1)]
+
+def twelve_to(month: date) -> list[date]:
+    """The twelve months ending with `month`."""
+    from dateutil.relativedelta import relativedelta
+
+    return [month - relativedelta(months=k) for k in range(11, -1, -1)]
+
+
+def chart_points(months: list[date], history: dict[date, dict[str, Decimal]]) -> tuple[str, list[tuple[date, Decimal]]]:
+    """Spending per month in the main currency (the one most spent over `history`) for each of `months`."""
     totals: dict[str, Decimal] = {}
-    for spent in report.history.values():
+    for spent in history.values():
         for cur, v in spent.items():
             totals[cur] = totals.get(cur, Decimal(0)) + v
     main = max(totals, key=lambda c: totals[c]) if totals else "KZT"
-    return main, [(m, report.history.get(m, {}).get(main, Decimal(0))) for m in months]
+    return main, [(m, history.get(m, {}).get(main, Decimal(0))) for m in months]
 
 
 def chart_lines(report: Report) -> list[str]:
