@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import statistics
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from click.testing import CliRunner
 from tests.conftest import NOW
 from tests.helpers import BEELINE, add, write_file
 from tracker.cli import cli
+from tracker.domain import rules
 from tracker.domain.errors import Cancelled, Conflict
 from tracker.domain.records import CheckOptions, Finding
 from tracker.domain.vocab import Source
@@ -107,6 +110,28 @@ def test_unusual_amount_above_five_times_the_median_but_not_four(tracker: Tracke
     (finding,) = of(tracker, "unusual_amount")
     assert finding.topup.id == typo.id
     assert finding.message == "more than 5 times this line's usual 1,000.00\u00a0KZT"
+
+
+def test_unusual_amounts_are_those_above_five_times_each_lines_median_per_currency(tracker: Tracker) -> None:
+    """Histories of odd and even lengths on several lines and currencies, with repeated amounts (the median is
+    found from each line's counted amounts): the findings are exactly the top-ups a plain median picks out."""
+    rng = random.Random(3)
+    expected, spending = set(), {}
+    lines = ["+7701" + f"{n:07d}" for n in range(6)]
+    for i in range(150):
+        line, currency = rng.choice(lines), rng.choice(["KZT", "KZT", "USD"])
+        amount = rng.choice([100, 200, 200, 500, 1000, 5000, 12000])
+        status = rng.choice(["credited", "pending", "failed", "disputed", "refunded"])
+        saved = add(tracker, line=line, amount=str(amount), currency=currency, status=status, reference=f"U{i}",
+                    occurred_at=f"2026-{1 + i % 10:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}")  # fmt: skip
+        if status in ("credited", "pending", "disputed"):
+            spending.setdefault((line, currency), []).append((saved.id, amount))
+    for rows in spending.values():
+        if len(rows) >= rules.UNUSUAL_MIN_HISTORY:
+            median = statistics.median(amount for _id, amount in rows)
+            expected |= {topup_id for topup_id, amount in rows if amount > rules.UNUSUAL_FACTOR * median}
+    assert expected, "the histories hold unusual amounts"
+    assert {f.topup.id for f in of(tracker, "unusual_amount")} == expected
 
 
 def test_new_number_in_its_first_week_only(tracker: Tracker) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from tracker.domain import formatting as fmt
@@ -22,6 +22,7 @@ from tracker.domain.proof import DISAGREES, RECEIPT_MINUTES, disagreements
 from tracker.domain.records import KINDS, CheckOptions, CheckResult, Finding, Ref
 from tracker.domain.records.readings import ReceiptReading
 from tracker.domain.vocab import SPENDING_STATUSES, Channel, Status
+from tracker.flows.medians import line_medians
 from tracker.flows.proof import describe, recorded
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage.models import Acknowledgement, History, Line, Receipt, TopUp
@@ -206,38 +207,13 @@ def _pair_findings(
 
 
 def _unusual_amounts(s: Session, o: CheckOptions) -> Found:
-    """`rules.is_unusual` against the line's median per currency, taken in SQL: the middle one or two amounts by
-    row number (`rules.middle_positions`), so no top-up is read into Python."""
-    spending = and_(TopUp.deleted_at.is_(None), TopUp.status.in_(SPENDING))
-    group = (TopUp.line_id, TopUp.currency)
-    ranked = (
-        select(
-            TopUp.line_id,
-            TopUp.currency,
-            TopUp.amount_minor,
-            func.row_number().over(partition_by=group, order_by=TopUp.amount_minor).label("rn"),
-            # the same partition and order as rn, whole partition as frame: SQLite sorts the rows once for both
-            func.count().over(partition_by=group, order_by=TopUp.amount_minor, rows=(None, None)).label("n"),
-        )
-        .where(spending)
-        .subquery()
-    )
-    low, high = rules.middle_positions(ranked.c.n)
-    medians = (
-        select(
-            ranked.c.line_id,
-            ranked.c.currency,
-            func.sum(ranked.c.amount_minor).label("middle"),
-            func.count().label("middles"),
-            func.max(ranked.c.n).label("n"),
-        )
-        .where(or_(ranked.c.rn == low, ranked.c.rn == high))
-        .group_by(ranked.c.line_id, ranked.c.currency)
-        .subquery()
-    )
+    """`rules.is_unusual` against the line's median per currency (`flows.medians`), taken in SQL."""
+    medians = line_medians(SPENDING)
+    # `line_id + 0`: SQLite would otherwise walk the line index once per line and read every top-up at random;
+    # without it, it reads the table once and finds each row's median in the (small) medians.
     query = (
         _base(o, medians.c.middle, medians.c.middles)
-        .join(medians, and_(medians.c.line_id == TopUp.line_id, medians.c.currency == TopUp.currency))
+        .join(medians, and_(medians.c.line_id == TopUp.line_id + 0, medians.c.currency == TopUp.currency))
         .where(
             TopUp.status.in_(SPENDING),
             medians.c.n >= rules.UNUSUAL_MIN_HISTORY,
