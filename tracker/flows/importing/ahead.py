@@ -18,7 +18,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC
 from itertools import dropwhile, islice
@@ -99,13 +101,14 @@ def read_ahead(rows: Rows, plan: Plan) -> Iterator[Chunk]:
     pipes: list[Connection] = []
     processes: list[Any] = []
     try:
-        for k in range(readers):
-            receiving, sending = context.Pipe(duplex=False)
-            pipes.append(receiving)
-            processes.append(context.Process(target=_serve, args=(sending, plan, (k, readers)), daemon=True,
-                                             name=f"topup-import-reader-{k}"))  # fmt: skip
-            processes[-1].start()
-            sending.close()
+        with _uninterruptible_children():
+            for k in range(readers):
+                receiving, sending = context.Pipe(duplex=False)
+                pipes.append(receiving)
+                processes.append(context.Process(target=_serve, args=(sending, plan, (k, readers)), daemon=True,
+                                                 name=f"topup-import-reader-{k}"))  # fmt: skip
+                processes[-1].start()
+                sending.close()
         while (message := _receive(pipes[turn % readers])) is not None:
             bytes_read, items = message
             if items:
@@ -127,6 +130,22 @@ def read_ahead(rows: Rows, plan: Plan) -> Iterator[Chunk]:
             if process.pid is not None:
                 process.join()
     yield from chunks(rows, plan, after=last)
+
+
+@contextmanager
+def _uninterruptible_children() -> Iterator[None]:
+    """Processes started inside ignore Ctrl-C from their first instruction: a Ctrl-C while one still imports would
+    otherwise print its traceback. The importing process handles Ctrl-C and ends them. (Only the main thread may
+    set signal handlers; in the app, imports run in a worker thread and Textual reads Ctrl-C as a key.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        if previous is not None:  # None: a handler set outside Python, which cannot be put back from here
+            signal.signal(signal.SIGINT, previous)
 
 
 def _readers() -> int:
