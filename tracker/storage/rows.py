@@ -12,6 +12,7 @@ from tracker.domain.records import NewTopUp, ReceiptRecord, TopUpRecord
 from tracker.domain.records.readings import ReceiptReading
 from tracker.domain.vocab import Channel, RefKind, SimKind, Status, VerifiedBy, member
 from tracker.storage.models import Line, Receipt, TopUp
+from tracker.storage.types import sqlite_seconds
 
 
 def _minor(amount, currency):
@@ -32,12 +33,12 @@ NEW_TOPUP_COLUMNS = (
 )  # fmt: skip
 
 
-def new_topup_values(new: NewTopUp, line_id: int, now: datetime, batch_id: int | None = None) -> tuple:
+def new_topup_values(new: NewTopUp, line_id: int, now: datetime) -> tuple:
     """The column values for a new top-up, as a tuple in `NEW_TOPUP_COLUMNS` order."""
     return (
         new.uid or uuid7(), line_id, new.occurred_at, *_amounts_and_codes(new), new.verified_at,
         new.verified_by.value if new.verified_by else None, new.package, new.expires_at, new.refund_until, new.note,
-        now, now, None, batch_id,
+        now, now, None, None,
     )  # fmt: skip
 
 
@@ -81,7 +82,7 @@ def _amounts_and_codes(new: NewTopUp) -> tuple:
 
 def _seconds(instant: datetime | None) -> int | None:
     """As `UTCDateTime` stores it on SQLite."""
-    return None if instant is None else int(instant.timestamp())
+    return None if instant is None else sqlite_seconds(instant)
 
 
 def new_topup_row(new: NewTopUp, line_id: int, now: datetime) -> dict[str, object]:

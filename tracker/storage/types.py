@@ -10,6 +10,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import UUID, TypeDecorator
 
 
+def sqlite_seconds(value: datetime) -> int:
+    """An aware instant as SQLite stores it: whole seconds since 1970 (sub-second digits are dropped, as on
+    PostgreSQL). An import's staged rows use this too, so they hold what the column would have been bound to."""
+    return int(value.timestamp())
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Accepts only aware datetimes; stores UTC (timestamptz on PostgreSQL); returns aware UTC.
 
@@ -32,7 +38,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise ValueError("naive datetime refused: topup stores only aware instants")
         if dialect.name == "sqlite":
-            return int(value.timestamp())  # floors: sub-second digits are dropped, as on PostgreSQL below
+            return sqlite_seconds(value)
         return value.astimezone(UTC).replace(microsecond=0)
 
     def process_result_value(self, value: object, dialect: Dialect) -> datetime | None:

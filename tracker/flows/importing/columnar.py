@@ -137,6 +137,7 @@ class ColumnarReader:
                                           now=now)  # fmt: skip
 
             found = _attempt(read, text, name)
+            # as `storage.types.sqlite_seconds`, not imported: a reading process would load SQLAlchemy for it
             return found if found is _BAD else int(found.timestamp())
 
         if ctx.date_formats != ("iso",) or ctx.year_range is not None:

@@ -96,6 +96,8 @@ def _scope(query, span: tuple, line: str | None):
 
 SPENT_CUR = func.coalesce(TopUp.paid_currency, TopUp.currency)
 SPENT_MINOR = func.coalesce(TopUp.paid_minor, TopUp.amount_minor) + func.coalesce(TopUp.fee_minor, 0)
+# What a credited top-up's line did not get (`_shortfall` adds the whole amount of the pending and disputed ones).
+SHORT_MINOR = case((TopUp.credited_minor.is_not(None), TopUp.amount_minor - TopUp.credited_minor), else_=0)
 TOTAL_COLUMNS = ["month", "status", "spent_cur", "asked_cur", "channel", "provider", "n", "spent", "fees", "asked",
                  "credited", "short", "with_ref", "with_receipt", "verified", "confirmed"]  # fmt: skip
 SUMMED = TOTAL_COLUMNS[6:]
@@ -107,7 +109,6 @@ def _flag(condition) -> object:
 
 def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFrame:
     """The shown months grouped finely enough for every total and the channel and provider breakdowns."""
-    short = case((TopUp.credited_minor.is_not(None), TopUp.amount_minor - TopUp.credited_minor), else_=0)
     has_receipt = exists().where(Receipt.topup_id == TopUp.id)
     confirmed = exists().where(Receipt.topup_id == TopUp.id, Receipt.verdict == "agrees")
 
@@ -124,7 +125,7 @@ def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFr
             func.sum(func.coalesce(TopUp.fee_minor, 0)).label("fees"),
             func.sum(TopUp.amount_minor).label("asked"),
             func.sum(func.coalesce(TopUp.credited_minor, 0)).label("credited"),
-            func.sum(short).label("short"),
+            func.sum(SHORT_MINOR).label("short"),
             _flag(TopUp.reference.is_not(None)).label("with_ref"),
             _flag(has_receipt).label("with_receipt"),
             _flag(TopUp.verified_at.is_not(None)).label("verified"),

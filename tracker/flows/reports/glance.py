@@ -21,19 +21,13 @@ from tracker.domain.clock import month_bounds, months_between
 from tracker.domain.money import from_minor
 from tracker.domain.records import Glance
 from tracker.domain.vocab import Status
-from tracker.flows.reports.build import SPENDING, SPENT_CUR, SPENT_MINOR, each_month
+from tracker.flows.reports.build import SHORT_MINOR, SPENDING, SPENT_CUR, SPENT_MINOR, each_month
 from tracker.storage.models import TopUp
 
 # Not credited yet (pending, disputed: the whole amount asked) or credited short (what is missing): `_shortfall`.
 _OPEN = (Status.PENDING.value, Status.DISPUTED.value)
-_SHORT = case(
-    (
-        TopUp.status == Status.CREDITED.value,
-        TopUp.amount_minor - func.coalesce(TopUp.credited_minor, TopUp.amount_minor),
-    ),
-    (TopUp.status.in_(_OPEN), TopUp.amount_minor),
-    else_=0,
-)
+_SHORT = case((TopUp.status == Status.CREDITED.value, SHORT_MINOR), (TopUp.status.in_(_OPEN), TopUp.amount_minor),
+              else_=0)  # fmt: skip
 
 
 def glance(s: Session, zone: ZoneInfo, month: date) -> Glance:
