@@ -119,6 +119,24 @@ def test_a_range_totals_its_months(tracker: Tracker) -> None:
     assert report.total.count == 7
 
 
+def test_a_range_made_with_only_the_breakdowns_it_shows_reads_the_same(tracker: Tracker) -> None:
+    """A year's table groups no line it does not show, yet says exactly what the full report says."""
+    crafted(tracker)
+    first, last = date(2026, 9, 1), date(2026, 11, 1)
+    full = tracker.report(first, last)
+    for by in (None, "operator", "provider"):
+        wanted = views.shown_dimensions(3, "table", by)
+        assert wanted == ((by,) if by else ())
+        lean = tracker.report(first, last, dimensions=wanted)
+        assert views.sections(lean, by) == views.sections(full, by)
+        assert views.markdown(lean, by) == views.markdown(full, by)
+        assert set(lean.total.breakdowns) <= set(wanted)
+    assert views.shown_dimensions(1, "table", "line") == views.shown_dimensions(3, "json", None) == views.DIMENSIONS
+    assert views.shown_dimensions(3, "csv", "channel") == ("channel",)
+    lean_json = views.as_json(tracker.report(first, last, dimensions=views.shown_dimensions(3, "json", None)))
+    assert lean_json == views.as_json(full) and lean_json["total"]["by_line"]
+
+
 def test_conversion_uses_recorded_then_implied_rates_and_refuses_without(tracker: Tracker) -> None:
     crafted(tracker)
     report = tracker.report(NOV, NOV, base="KZT")

@@ -46,7 +46,7 @@ def report(app: AppContext, month: str | None, first: str | None, last: str | No
       topup report --month 2026-11 --format markdown --output november.md
       topup report --from 2026-01 --to 2026-11 --by operator --base KZT
     """
-    from tracker.domain.clock import month_of, parse_month
+    from tracker.domain.clock import month_of, months_between, parse_month
     from tracker.flows.reports import views
 
     if month and (first or last):
@@ -54,7 +54,8 @@ def report(app: AppContext, month: str | None, first: str | None, last: str | No
     current = month_of(app.tracker.clock.now(), app.settings.zone)
     start = parse_month(month, "--month") if month else parse_month(first, "--from") if first else current
     end = parse_month(last, "--to") if last else (start if month or not first else current)
-    result = app.tracker.report(start, end, line=line, base=base)
+    wanted = views.shown_dimensions(len(months_between(start, end)), output, by)
+    result = app.tracker.report(start, end, line=line, base=base, dimensions=wanted)
     text = _render(app, views.masked_lines(result) if mask else result, output, by)
     if target:
         target.write_text(text, encoding="utf-8")

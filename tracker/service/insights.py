@@ -12,7 +12,7 @@ from tracker.domain.errors import Conflict, NotFound, field_error
 from tracker.domain.i18n import _
 from tracker.domain.money import parse_currency, to_minor
 from tracker.domain.phones import in_message, parse_phone
-from tracker.domain.records import KINDS, CheckOptions, CheckResult, Glance, NewTopUp, Report
+from tracker.domain.records import DIMENSIONS, KINDS, CheckOptions, CheckResult, Glance, NewTopUp, Report
 from tracker.flows.checks import run_checks
 from tracker.flows.reports.rates import parse_rate, set_rate
 from tracker.flows.warnings import warnings_before_saving
@@ -32,10 +32,11 @@ class InsightsPart(ServiceBase):
         *,
         line: str | None = None,
         base: str | None = None,
+        dimensions: tuple[str, ...] = DIMENSIONS,
         stop: Callable[[], bool] | None = None,
     ) -> Report:
-        """Monthly spending for first..last (local months); `base` converts with named rates or refuses. `stop`, as
-        for `check`, abandons it with `Cancelled`."""
+        """Monthly spending for first..last (local months); `base` converts with named rates or refuses; only the
+        breakdowns named in `dimensions` are made. `stop`, as for `check`, abandons it with `Cancelled`."""
         if last < first:
             raise field_error("--to", last.strftime("%Y-%m"), _("it is before --from"))
         from tracker.flows.reports.build import build_report
@@ -48,7 +49,7 @@ class InsightsPart(ServiceBase):
                 number = s.scalar(select(Line.number).where(Line.number == e164))
                 if number is None:
                     raise NotFound(_("no line {number}").format(number=in_message(e164)), where="--line")
-            return build_report(s, self.settings.zone, first, last, line=number, base=currency)
+            return build_report(s, self.settings.zone, first, last, line=number, base=currency, dimensions=dimensions)
 
     def glance(self, month: date, *, stop: Callable[[], bool] | None = None) -> Glance:
         """`month` (local) at a glance, with the twelve months before: the dashboard's figures, the same as the

@@ -40,22 +40,31 @@ NONE_KEY = "(none)"
 
 
 def build_report(
-    s: Session, zone: ZoneInfo, first: date, last: date, *, line: str | None = None, base: str | None = None
+    s: Session,
+    zone: ZoneInfo,
+    first: date,
+    last: date,
+    *,
+    line: str | None = None,
+    base: str | None = None,
+    dimensions: tuple[str, ...] = DIMENSIONS,
 ) -> Report:
     """The report for the months first..last (local), with twelve earlier months for comparisons and the chart.
 
     Three grouped queries a month, each one pass over the month's index range: everything about a shown month by
     status, currency, channel and provider (the totals and two breakdowns); its spending by line (the line and
-    operator breakdowns); and only the spending of each of the twelve months before, for the comparisons."""
+    operator breakdowns); and only the spending of each of the twelve months before, for the comparisons.
+    `dimensions` names the breakdowns wanted: a year's table shows none of them, and a reseller's year of line
+    breakdowns is most of the report's time, so what is not shown is not grouped."""
     months = months_between(first, last)
     context = months_between(first - relativedelta(months=12), last)
     spans = {m: month_bounds(m, zone) for m in context}
     shown = {m: spans[m] for m in months}
     _load_pandas_meanwhile()
     earlier = _earlier_spending(s, {m: spans[m] for m in context if m not in shown}, line)
-    by_line = _by_line(s, shown, line)
+    by_line = _by_line(s, shown, line) if {"line", "operator"} & set(dimensions) else []
     totals = _totals(s, shown, line)
-    parts = _parts(totals, by_line)
+    parts = _parts(totals, by_line, dimensions)
     reports = [_month(m, totals, parts) for m in months]
     total = _sum_months(first, totals, reports)
     history = dict(sorted((earlier | _spent_by_month(totals)).items()))
@@ -180,15 +189,16 @@ def _earlier_spending(s: Session, spans: dict[date, tuple], line: str | None) ->
     return found
 
 
-def _parts(totals: pd.DataFrame, by_line: list[tuple]) -> dict[str, dict[str, list[tuple[str, str, int, int]]]]:
-    """Per dimension and month label, (key, currency, count, spent) rows, not yet added up per key."""
-    parts: dict[str, dict[str, list]] = {d: defaultdict(list) for d in DIMENSIONS}
+def _parts(totals: pd.DataFrame, by_line: list[tuple], dimensions: tuple[str, ...]) -> dict[str, dict[str, list]]:
+    """Per wanted dimension and month label, (key, currency, count, spent) rows, not yet added up per key."""
+    parts: dict[str, dict[str, list]] = {d: defaultdict(list) for d in DIMENSIONS if d in dimensions}
     for month, line_key, operator_key, cur, n, minor in by_line:
-        parts["line"][month].append((line_key, cur, n, minor))
-        parts["operator"][month].append((operator_key, cur, n, minor))
+        for dimension, key in (("line", line_key), ("operator", operator_key)):
+            if dimension in parts:
+                parts[dimension][month].append((key, cur, n, minor))
     if len(totals):
         spending = totals[totals["status"].isin(SPENDING)]
-        for dimension in ("channel", "provider"):
+        for dimension in [d for d in ("channel", "provider") if d in parts]:
             grouped = spending.groupby(["month", dimension, "spent_cur"], dropna=False)[["n", "spent"]].sum()
             for (month, key, cur), n, minor in zip(grouped.index, grouped["n"], grouped["spent"], strict=True):
                 parts[dimension][month].append((_key(dimension, (None if _missing(key) else key,)), cur, n, minor))
