@@ -29,6 +29,14 @@ class Phone:
     suggested_operator: str | None
 
 
+def warm() -> None:
+    """Load phonenumbers and Kazakhstan's numbering metadata now, off the user's path: the first number parsed
+    otherwise pays about 30 ms for them, and in the app that is the first key of the line filter."""
+    import phonenumbers
+
+    phonenumbers.is_valid_number(phonenumbers.parse("+77010000000", "KZ"))
+
+
 @lru_cache(maxsize=65536)
 def parse_phone(text: str, field: str = "line") -> Phone:
     """Normalise a number as typed; refuse anything that is not a valid mobile or foreign number.

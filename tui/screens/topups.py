@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 
 from tracker.domain import formatting as fmt
+from tracker.domain import phones
 from tracker.domain.clock import month_bounds, parse_month
 from tracker.domain.errors import TrackerError
 from tracker.domain.i18n import N_, _, ngettext
@@ -58,6 +59,7 @@ class TopUpsScreen(Translated, ReportsWorkerErrors, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._timer: Timer | None = None
+        self._warmed = False
         self._last_deleted: TopUpRecord | None = None
 
     def compose(self) -> ComposeResult:
@@ -103,6 +105,10 @@ class TopUpsScreen(Translated, ReportsWorkerErrors, Screen[None]):
             return
         self.table.reload(filters)
 
+    @work(thread=True, exit_on_error=False, group="warm")
+    def _warm_phones(self) -> None:
+        phones.warm()
+
     def _filters(self, values: dict[str, str]) -> TopUpFilter:
         start = end = None
         if "month" in values:
@@ -117,6 +123,9 @@ class TopUpsScreen(Translated, ReportsWorkerErrors, Screen[None]):
         )
 
     def on_top_up_table_loaded(self, event: TopUpTable.Loaded) -> None:
+        if not self._warmed:  # the first page is on screen: get the line filter ready while the user reads it
+            self._warmed = True
+            self._warm_phones()
         more = _(", more below") if event.more else ""
         order = _(ORDERS[self.table.order.key][self.table.order.descending])
         text = ngettext("{n} top-up shown{more}; {order}", "{n} top-ups shown{more}; {order}", event.count)
