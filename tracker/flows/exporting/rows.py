@@ -9,7 +9,7 @@ holds both paths to the same output, row for row.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from tracker.domain.operators import brand
 from tracker.domain.phones import mask as mask_number
 from tracker.domain.records import TopUpFilter, TopUpSort
 from tracker.storage.models import Line, Receipt, TopUp
-from tracker.storage.paging import Cursor, filtered, page_queries
+from tracker.storage.paging import filtered, page_queries
 
 # The same few amounts (2 000, 5 000 ₸) fill most rows, four amounts a row: remembered, each is formatted once.
 _amount_text = lru_cache(maxsize=1 << 16)(minor_text)
@@ -38,7 +38,6 @@ _STORED = (
     TopUp.reference_kind, TopUp.status, TopUp.verified_at, TopUp.verified_by, TopUp.package, TopUp.expires_at,
     TopUp.refund_until, TopUp.note,
 )  # fmt: skip
-_STORED_INSTANT = TopUp.__table__.c.occurred_at.type  # turns a raw stored instant into an aware one, for the cursor
 RAW_COLUMNS = (
     *(type_coerce(c, NullType()).label(c.name) for c in _STORED),
     # Most top-ups have no receipt file: ask for hashes only for those that do, not for every id of the page.
@@ -48,25 +47,32 @@ RAW_COLUMNS = (
 
 def iter_pages(s: Session, filters: TopUpFilter, zone: ZoneInfo, *, mask: bool = False) -> Iterator[list[list[str]]]:
     """The canonical cells (`canonical.COLUMNS`) of every matching top-up, oldest first, a page at a time, read in
-    the caller's transaction (one consistent snapshot) as Core rows: the ORM adds nothing to a plain select."""
+    the caller's transaction (one consistent snapshot) by one statement along the (occurred_at, id) index.
+
+    SQLAlchemy compiles the statement and binds its filters. On SQLite the rows are then taken from the driver's
+    cursor as the driver's tuples (SQLAlchemy's plain result keeps no row of its own, so nothing is skipped):
+    building a SQLAlchemy row for each of a million rows, with no type to process, was a third of the time of
+    reading them. Elsewhere SQLAlchemy streams them (`yield_per` makes PostgreSQL's a server-side cursor, so a page
+    at a time is in memory there); its streamed result buffers rows ahead, so its cursor is never read directly."""
     base = select(*RAW_COLUMNS).select_from(TopUp)
     if filters.line:  # the only filter on the line's columns; otherwise lines come from the dictionary below
         base = base.join(Line, Line.id == TopUp.line_id)
-    base = filtered(base, filters, s)
+    (query,) = page_queries(filtered(base, filters, s), OLDEST_FIRST, None)
     connection = s.connection()
     lines = _lines(connection, mask)
     local = local_time(zone)
-    cursor = None
-    while True:
-        (query,) = page_queries(base, OLDEST_FIRST, cursor)
-        rows = connection.execute(query.limit(PAGE)).all()
-        receipts = _receipts(connection, [row[0] for row in rows if row[-1]])
-        if rows:
+    if connection.dialect.name == "sqlite":
+        result = connection.execute(query)
+        fetch: Callable[[int], Sequence] = result.cursor.fetchmany
+    else:
+        result = connection.execution_options(yield_per=PAGE).execute(query)
+        fetch = result.fetchmany
+    try:
+        while rows := fetch(PAGE):
+            receipts = _receipts(connection, [row[0] for row in rows if row[-1]])
             yield [_cells(row, lines[row[2]], local, receipts.get(row[0], "")) for row in rows]
-        if len(rows) < PAGE:
-            return
-        last = rows[-1]
-        cursor = Cursor(OLDEST_FIRST, (), _STORED_INSTANT.process_result_value(last[3], connection.dialect), last[0])
+    finally:
+        result.close()
 
 
 def _cells(row: tuple, line: tuple[str, str, str, str], local: Callable, receipts: str) -> list[str]:
