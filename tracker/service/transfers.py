@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -180,16 +181,19 @@ class TransfersPart(ServiceBase):
         return batch
 
     def export_csv(self, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None) -> int:
-        with self._tx(read_only=True) as s:
-            pages = iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
+        """Write canonical CSV. The pages are closed inside the transaction (here and for a bundle), also when the
+        writing stops (a closed pipe, a full disk): their statement ends while its connection is still open."""
+        with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages:
             return write_rows(pages, out, progress=progress)
 
     def export_bundle(
         self, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> tuple[int, int]:
-        with self._tx(read_only=True) as s:
-            pages = iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
+        with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages:
             return write_bundle(Path(path), pages, s, self.store, progress=progress)
+
+    def _pages(self, s, filters: TopUpFilter | None, mask: bool):
+        return iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
 
     def export_file(
         self,
