@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import JSON, func, insert, literal, select, update
+from sqlalchemy.orm import Session
 
 from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError, field_error
 from tracker.domain.i18n import _
@@ -192,7 +194,7 @@ class TransfersPart(ServiceBase):
         with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages:
             return write_bundle(Path(path), pages, s, self.store, progress=progress)
 
-    def _pages(self, s, filters: TopUpFilter | None, mask: bool):
+    def _pages(self, s: Session, filters: TopUpFilter | None, mask: bool) -> Iterator[list[list[str]]]:
         return iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
 
     def export_file(

@@ -68,10 +68,8 @@ def _amounts(values: dict[str, Decimal]) -> str:
 def shown_dimensions(months: int, output: str, by: str | None) -> tuple[str, ...]:
     """The breakdowns a view of `months` months shows, so the report makes only those: a single month's table
     shows them all, a range's table only the one it pivots by (or none), JSON and CSV all or the one `--by` names."""
-    if output in ("table", "markdown") and months > 1:
-        return (by,) if by else ()
     if output in ("table", "markdown"):
-        return DIMENSIONS
+        return DIMENSIONS if months == 1 else (by,) if by else ()
     return (by,) if by else DIMENSIONS
 
 
