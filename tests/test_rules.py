@@ -57,3 +57,25 @@ def test_the_median_is_the_middle_one_or_two_amounts() -> None:
     assert rules.is_unusual(1001, 200, 1) and not rules.is_unusual(1000, 200, 1)  # more than five times
     assert rules.is_unusual(1251, 500, 2) and not rules.is_unusual(1250, 500, 2)  # 5 × 250, in integers
     assert rules.is_double_charge(15 * 60) and not rules.is_double_charge(15 * 60 + 1)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=st.lists(st.tuples(st.integers(0, 2), top_up), max_size=12))
+def test_the_probed_and_the_windowed_double_charges_pair_the_same_top_ups(tracker: Tracker, history) -> None:
+    """SQLite finds double charges by probing the (line, time) index, PostgreSQL by a window: both forms, run on
+    the same database, pair each top-up with the same earlier one, equal times (ties broken by id) included."""
+    from sqlalchemy import select
+
+    from tracker.flows.checks import _earlier_probed, _earlier_windowed
+
+    lines = [f"+7701{next(numbers):07d}" for _ in range(3)]
+    ids = set()
+    for which, (amount, minute, status, channel) in history:
+        parsed = _add(tracker, lines[which], amount, minute // 3 * 3, status, channel)  # every third minute: ties
+        ids.add(tracker.add_topup(parsed, source=Source.CLI, create_line=True).id)
+    with tracker._tx(read_only=True) as s:
+        probed, windowed = (
+            {tuple(row) for row in s.execute(select(q.c.id, q.c.other)) if row.id in ids}
+            for q in (_earlier_probed(), _earlier_windowed())
+        )
+    assert probed == windowed
