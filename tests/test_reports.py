@@ -137,6 +137,26 @@ def test_a_range_made_with_only_the_breakdowns_it_shows_reads_the_same(tracker: 
     assert lean_json == views.as_json(full) and lean_json["total"]["by_line"]
 
 
+def test_a_month_made_with_only_its_top_lines_reads_the_same(tracker: Tracker) -> None:
+    """A month's table shows ten lines: the report names only the lines that can be among them, ties at the tenth
+    place included (broken by name), and the table reads as the full report's does."""
+    counts = [5, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 1, 1, 1]  # the tenth place: a tie of five lines with two top-ups
+    for i, n in enumerate(counts):
+        number = f"+7701555{i:04d}"
+        tracker.add_line(number, {"label": f"Shop {chr(ord('N') - i)}"} if i % 3 else None)
+        for k in range(n):
+            currency = "USD" if (i, k) == (10, 0) else "KZT"  # Shop D's two are one in each: one count over both
+            add(tracker, line=number, amount="10", currency=currency, occurred_at=f"2026-11-{k + 2:02d} 10:00")
+    full, lean = tracker.report(NOV, NOV), tracker.report(NOV, NOV, top=views.shown_top(1, "table"))
+    assert views.sections(lean) == views.sections(full) and views.markdown(lean) == views.markdown(full)
+    assert lean.months[0].breakdowns["line"] == full.months[0].breakdowns["line"][:10]
+    assert lean.months[0].breakdowns["operator"] == full.months[0].breakdowns["operator"]
+    assert [e.count for e in lean.months[0].breakdowns["line"]] == counts[:10]
+    assert views.shown_top(1, "json") is views.shown_top(2, "table") is None
+    with pytest.raises(ValueError):
+        tracker.report(date(2026, 10, 1), NOV, top=10)
+
+
 def test_conversion_uses_recorded_then_implied_rates_and_refuses_without(tracker: Tracker) -> None:
     crafted(tracker)
     report = tracker.report(NOV, NOV, base="KZT")

@@ -54,8 +54,9 @@ def report(app: AppContext, month: str | None, first: str | None, last: str | No
     current = month_of(app.tracker.clock.now(), app.settings.zone)
     start = parse_month(month, "--month") if month else parse_month(first, "--from") if first else current
     end = parse_month(last, "--to") if last else (start if month or not first else current)
-    wanted = views.shown_dimensions(len(months_between(start, end)), output, by)
-    result = app.tracker.report(start, end, line=line, base=base, dimensions=wanted)
+    months = len(months_between(start, end))
+    wanted, top = views.shown_dimensions(months, output, by), views.shown_top(months, output)
+    result = app.tracker.report(start, end, line=line, base=base, dimensions=wanted, top=top)
     text = _render(app, views.masked_lines(result) if mask else result, output, by)
     if target:
         target.write_text(text, encoding="utf-8")

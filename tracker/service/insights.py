@@ -33,10 +33,12 @@ class InsightsPart(ServiceBase):
         line: str | None = None,
         base: str | None = None,
         dimensions: tuple[str, ...] = DIMENSIONS,
+        top: int | None = None,
         stop: Callable[[], bool] | None = None,
     ) -> Report:
         """Monthly spending for first..last (local months); `base` converts with named rates or refuses; only the
-        breakdowns named in `dimensions` are made. `stop`, as for `check`, abandons it with `Cancelled`."""
+        breakdowns named in `dimensions` are made, and of a single month's only the `top` keys, if given. `stop`,
+        as for `check`, abandons it with `Cancelled`."""
         if last < first:
             raise field_error("--to", last.strftime("%Y-%m"), _("it is before --from"))
         from tracker.flows.reports.build import build_report
@@ -49,7 +51,9 @@ class InsightsPart(ServiceBase):
                 number = s.scalar(select(Line.number).where(Line.number == e164))
                 if number is None:
                     raise NotFound(_("no line {number}").format(number=in_message(e164)), where="--line")
-            return build_report(s, self.settings.zone, first, last, line=number, base=currency, dimensions=dimensions)
+            return build_report(
+                s, self.settings.zone, first, last, line=number, base=currency, dimensions=dimensions, top=top
+            )
 
     def glance(self, month: date, *, stop: Callable[[], bool] | None = None) -> Glance:
         """`month` (local) at a glance, with the twelve months before: the dashboard's figures, the same as the

@@ -8,6 +8,7 @@ integer minor units per currency; currencies are never added together unless con
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 import threading
@@ -48,6 +49,7 @@ def build_report(
     line: str | None = None,
     base: str | None = None,
     dimensions: tuple[str, ...] = DIMENSIONS,
+    top: int | None = None,
 ) -> Report:
     """The report for the months first..last (local), with twelve earlier months for comparisons and the chart.
 
@@ -55,17 +57,21 @@ def build_report(
     status, currency, channel and provider (the totals and two breakdowns); its spending by line (the line and
     operator breakdowns); and only the spending of each of the twelve months before, for the comparisons.
     `dimensions` names the breakdowns wanted: a year's table shows none of them, and a reseller's year of line
-    breakdowns is most of the report's time, so what is not shown is not grouped."""
+    breakdowns is most of the report's time, so what is not shown is not grouped. `top`, for a single month, keeps
+    only that many keys of each breakdown, those with the most top-ups (the table's ten): the lines that cannot be
+    among them are never named, which on a reseller's three thousand lines was a tenth of the month's report."""
     months = months_between(first, last)
+    if top is not None and len(months) != 1:
+        raise ValueError("top is for a single month's report: a range's total adds up every month's keys")
     context = months_between(first - relativedelta(months=12), last)
     spans = {m: month_bounds(m, zone) for m in context}
     shown = {m: spans[m] for m in months}
     _load_pandas_meanwhile()
     earlier = _earlier_spending(s, {m: spans[m] for m in context if m not in shown}, line)
-    by_line = _by_line(s, shown, line) if {"line", "operator"} & set(dimensions) else []
+    by_line = _by_line(s, shown, line, top) if {"line", "operator"} & set(dimensions) else []
     totals = _totals(s, shown, line)
     parts = _parts(totals, by_line, dimensions)
-    reports = [_month(m, totals, parts) for m in months]
+    reports = [_month(m, totals, parts, top) for m in months]
     total = _sum_months(first, totals, reports)
     history = dict(sorted((earlier | _spent_by_month(totals)).items()))
     _compare(reports, history)
@@ -80,7 +86,14 @@ def _load_pandas_meanwhile() -> None:
     earlier months and the lines (the database works without holding the interpreter), and `_totals`, the first
     to use it, waits for it there."""
     if "pandas" not in sys.modules:
-        threading.Thread(target=importlib.import_module, args=("pandas",), name="topup-pandas", daemon=True).start()
+        threading.Thread(target=_import_pandas, name="topup-pandas", daemon=True).start()
+
+
+def _import_pandas() -> None:
+    """Quietly: a command that ends meanwhile (a refusal, Ctrl-C) must not leave this thread printing a traceback
+    as the interpreter shuts down; a pandas that cannot be imported is reported by `_totals`' own import."""
+    with contextlib.suppress(BaseException):
+        importlib.import_module("pandas")
 
 
 def each_month(s: Session, query_for: Callable[[ColumnElement], Select], spans: dict[date, tuple],
@@ -148,9 +161,11 @@ def _totals(s: Session, spans: dict[date, tuple], line: str | None) -> pd.DataFr
     return frame.astype({c: "int64" for c in SUMMED}) if len(frame) else frame
 
 
-def _by_line(s: Session, spans: dict[date, tuple], line: str | None) -> list[tuple[str, str, str, str, int, int]]:
+def _by_line(s: Session, spans: dict[date, tuple], line: str | None,
+             top: int | None) -> list[tuple[str, str | None, str, str, int, int]]:  # fmt: skip
     """(month, line key, operator key, currency, count, spent) of the spending top-ups, grouped by line id in SQL;
-    the lines' names are looked up once each rather than grouped by with every top-up."""
+    the lines' names are looked up once each rather than grouped by with every top-up. With `top`, a line that
+    cannot be among the `top` with the most top-ups has no line key (None): it still counts for its operator."""
     if not spans:
         return []
 
@@ -163,12 +178,27 @@ def _by_line(s: Session, spans: dict[date, tuple], line: str | None) -> list[tup
 
     rows = each_month(s, query, spans, line)
     ids = {r[1] for r in rows}
+    named = _contenders(rows, top) if top is not None else ids
     names = {
-        line_id: (_key("line", (label, number)), _key("operator", (operator,)))
+        line_id: (_key("line", (label, number)) if line_id in named else None, _key("operator", (operator,)))
         for line_id, label, number, operator in s.execute(select(Line.id, Line.label, Line.number, Line.operator))
         if line_id in ids
     }
     return [(month, *names[line_id], cur, int(n), int(minor)) for month, line_id, cur, n, minor in rows]
+
+
+def _contenders(rows: list[Row], top: int) -> set[int]:
+    """The lines that can be among a month's `top` by count (ties broken by name): those with at least as many
+    top-ups as the `top`-th most, so a tie at the edge keeps every line it involves."""
+    counts: dict[int, int] = defaultdict(int)
+    for _month_label, line_id, _cur, n, _minor in rows:
+        counts[line_id] += int(n)
+    if len(counts) <= top:
+        return set(counts)
+    if top <= 0:
+        return set()
+    edge = sorted(counts.values(), reverse=True)[top - 1]
+    return {line_id for line_id, n in counts.items() if n >= edge}
 
 
 def _earlier_spending(s: Session, spans: dict[date, tuple], line: str | None) -> dict[date, dict[str, Decimal]]:
@@ -194,7 +224,7 @@ def _parts(totals: pd.DataFrame, by_line: list[tuple], dimensions: tuple[str, ..
     parts: dict[str, dict[str, list]] = {d: defaultdict(list) for d in DIMENSIONS if d in dimensions}
     for month, line_key, operator_key, cur, n, minor in by_line:
         for dimension, key in (("line", line_key), ("operator", operator_key)):
-            if dimension in parts:
+            if dimension in parts and key is not None:
                 parts[dimension][month].append((key, cur, n, minor))
     if len(totals):
         spending = totals[totals["status"].isin(SPENDING)]
@@ -226,11 +256,11 @@ def _money(frame: pd.DataFrame, column: str, currency_column: str) -> dict[str, 
     return {cur: from_minor(int(v), cur) for cur, v in sorted(sums.items()) if int(v) or column == "spent"}
 
 
-def _month(month: date, totals: pd.DataFrame, parts: dict[str, dict[str, list]]) -> MonthReport:
+def _month(month: date, totals: pd.DataFrame, parts: dict[str, dict[str, list]], top: int | None) -> MonthReport:
     label = month.strftime("%Y-%m")
     report = _summary(month, totals[totals["month"] == label] if len(totals) else totals)
     for dimension, by_month in parts.items():
-        report.breakdowns[dimension] = _entries(by_month.get(label, []))
+        report.breakdowns[dimension] = _entries(by_month.get(label, []))[:top]
     return report
 
 

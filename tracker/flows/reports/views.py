@@ -73,6 +73,11 @@ def shown_dimensions(months: int, output: str, by: str | None) -> tuple[str, ...
     return (by,) if by else DIMENSIONS
 
 
+def shown_top(months: int, output: str) -> int | None:
+    """How many keys of each breakdown a view shows: a single month's table its `TOP_KEYS`, the rest all."""
+    return TOP_KEYS if months == 1 and output in ("table", "markdown") else None
+
+
 def sections(report: Report, by: str | None = None) -> list[Section]:
     """Everything the table and markdown views show, in order."""
     if len(report.months) == 1:
