@@ -18,7 +18,7 @@ from collections.abc import Callable  # noqa: E402
 
 from tracker.domain.settings import load_settings  # noqa: E402
 from tracker.service import Tracker  # noqa: E402
-from tui.app import TopUpApp, prepare_terminal  # noqa: E402
+from tui.app import TopUpApp, prepare  # noqa: E402
 from tui.widgets.topup_table import TopUpTable  # noqa: E402
 
 PAGE_DOWNS = 5
@@ -41,7 +41,7 @@ async def keys(app: TopUpApp, *names: str) -> None:
 
 
 async def probe(line: str, text: str) -> dict[str, float]:
-    prepare_terminal()  # as `tui.app.run` does before a terminal app starts, so its cost counts here too
+    prepare()  # as `tui.app.run` does before a terminal app starts, so its cost and its effect count here too
     app = TopUpApp(Tracker.open(load_settings()))
     async with app.run_test(size=(160, 48)):
         await keys(app, "2")

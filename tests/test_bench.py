@@ -22,7 +22,7 @@ from bench.cases import Bench
 from tests.pgserver import server_bindir
 
 CASES = ["import", "reimport", "export", "pandas_month", "pandas_year", "report_month", "report_year", "check",
-         "list_newest", "list_deep", "tui_first_table", "tui_page_down", "tui_filter_line", "tui_filter_search",
+         "list_newest", "list_deep", "tui_floor", "tui_first_table", "tui_page_down", "tui_filter_line", "tui_filter_search",
          "python_executemany", "schema_executemany", "python_startup", "cli_startup", "cli_startup_list"]  # fmt: skip
 SHELL_CASES = ["sqlite3_import", "sqlite3_export", "sqlite3_month", "sqlite3_year", "sqlite3_groupby_all"]
 PG_CASES = ["psql_copy", "pg_import", "pg_pandas_month", "psql_month", "pg_pandas_year", "psql_year",
@@ -45,6 +45,7 @@ def test_a_quick_run_measures_every_case_beside_its_baseline(tmp_path: Path, cap
     assert cases["import"]["rows_per_s"] > 0 and cases["import"]["peak_rss_mib"] > 0
     assert cases["reimport"]["baseline"] == "import" and cases["reimport"]["ratio"] > 0
     assert cases["list_deep"]["baseline"] == "list_newest"
+    assert cases["tui_first_table"]["baseline"] == "tui_floor" and cases["tui_first_table"]["ratio"] > 0
     for name, target in (("cli_startup", "≤ 0.35 s"), ("cli_startup_list", "≤ 0.6 s")):
         assert cases[name]["baseline"] == "python_startup" and cases[name]["runs"] >= 5
         assert cases[name]["target"] == target and cases[name]["ratio"] > 1

@@ -56,7 +56,10 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
         self._load()
 
     def on_screen_suspend(self) -> None:
-        # Nobody is looking: the rest of the work would only slow down the screen the user went to.
+        self.stop_work()
+
+    def stop_work(self) -> None:
+        """Nobody is looking: the rest of the work would only slow down the screen the user went to."""
         self.workers.cancel_group(self, "dashboard")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")

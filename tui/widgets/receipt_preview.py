@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 # textual-image asks the terminal what it can draw when it is first imported, which it can no longer do once Textual
-# reads the terminal's input: `tui.app.run` imports it before the app starts (see `prepare_terminal`).
+# reads the terminal's input: `tui.app.run` imports it before the app starts (see `tui.app.prepare`).
 from textual_image.widget import Image as TerminalImage
 
 __all__ = ["ReceiptPreview", "TerminalImage"]
