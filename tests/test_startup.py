@@ -25,8 +25,10 @@ try:
 finally:
     print(" ".join(sorted(sys.modules)), file=sys.stderr)
 """
-# Loaded to parse a number or a date, or to migrate: never by a listing whose lines all have labels.
-UNUSED_BY_A_LISTING = {"phonenumbers", "dateutil.parser", "alembic"}
+# Loaded to parse a number or a date, to migrate, to import, export or check: never by a listing whose lines all
+# have labels.
+UNUSED_BY_A_LISTING = {"phonenumbers", "dateutil.parser", "alembic", "tracker.flows.importing.importer",
+                       "tracker.flows.exporting.rows", "tracker.flows.checks"}  # fmt: skip
 
 
 def _loaded(home: Path, *args: str) -> tuple[str, set[str]]:

@@ -13,7 +13,6 @@ from tracker.domain.i18n import _
 from tracker.domain.money import parse_currency, to_minor
 from tracker.domain.phones import in_message, parse_phone
 from tracker.domain.records import DIMENSIONS, KINDS, CheckOptions, CheckResult, Glance, NewTopUp, Report
-from tracker.flows.checks import run_checks
 from tracker.flows.reports.rates import parse_rate, set_rate
 from tracker.flows.warnings import warnings_before_saving
 from tracker.service.base import ServiceBase
@@ -66,6 +65,8 @@ class InsightsPart(ServiceBase):
     def check(self, options: CheckOptions | None = None, *, stop: Callable[[], bool] | None = None) -> CheckResult:
         """The findings; `stop` is asked while the checks run (on SQLite), and once it says so they are abandoned
         with `Cancelled`, so a screen the user has left stops costing the one they went to."""
+        from tracker.flows.checks import run_checks  # with the checks, not with the facade (as the importer)
+
         with self._tx(read_only=True) as s, stoppable(s, stop):
             return run_checks(
                 s, self.store, self.clock.now(), options or CheckOptions(), self.zone, self.settings.receipt_minutes

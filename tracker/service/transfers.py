@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import JSON, func, insert, literal, select, update
 from sqlalchemy.orm import Session
@@ -18,18 +18,14 @@ from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError
 from tracker.domain.i18n import _
 from tracker.domain.records import BatchRecord, ImportOptions, ImportReport, TopUpFilter, UndoResult
 from tracker.domain.vocab import ENCODINGS, Source
-from tracker.flows.exporting.bundles import write_bundle
-from tracker.flows.exporting.rows import iter_pages
-from tracker.flows.exporting.writer import write_rows
-from tracker.flows.importing.bundles import is_bundle, is_workbook, opened_bundle
-from tracker.flows.importing.importer import Importer, Judged, Progress
-from tracker.flows.importing.profile import builtin_names, load_profile
-from tracker.flows.importing.reading import inspect_file
-from tracker.flows.importing.statements import read_statement, statement_csv
-from tracker.flows.importing.workbooks import workbook_csv
-from tracker.flows.reading.pdf import is_pdf
 from tracker.service.base import ServiceBase, discard
 from tracker.storage.models import History, ImportBatch, Line, TopUp
+
+if TYPE_CHECKING:
+    from tracker.flows.importing.importer import Progress
+
+# The importing and exporting flows are imported by the methods that use them, not with the facade: every command
+# and the app open the facade, and those modules were a tenth of what `topup list` imports before it lists.
 
 
 class TransfersPart(ServiceBase):
@@ -37,11 +33,18 @@ class TransfersPart(ServiceBase):
 
     def import_profiles(self) -> list[str]:
         """The import profiles topup ships (canonical, banks' exports): what `--profile` and the app offer."""
+        from tracker.flows.importing.profile import builtin_names
+
         return builtin_names()
 
     def import_file(self, path: Path, profile: str = "canonical", options: ImportOptions | None = None,
                     progress: Progress | None = None) -> ImportReport:  # fmt: skip
         """Import a CSV or a bundle in one transaction; kept only when nothing was refused (or --on-error skip)."""
+        from tracker.flows.importing.bundles import is_bundle, is_workbook, opened_bundle
+        from tracker.flows.importing.profile import load_profile
+        from tracker.flows.importing.workbooks import workbook_csv
+        from tracker.flows.reading.pdf import is_pdf
+
         options = options or ImportOptions()
         path = Path(path)
         if path.is_file() and is_pdf(path):  # a bank statement as the bank gives it
@@ -72,6 +75,9 @@ class TransfersPart(ServiceBase):
         return self._import(path, chosen, options, progress, {}, None)
 
     def _import(self, path, profile, options, progress, bundled, files: Path | None) -> ImportReport:
+        from tracker.flows.importing.importer import Importer, Judged
+        from tracker.flows.importing.reading import inspect_file
+
         source = inspect_file(path, profile.encoding)
         report = ImportReport(source.name, profile.name)
         found = {sha: self.reading_of(files / sha) for sha in bundled} if files is not None else {}
@@ -92,6 +98,9 @@ class TransfersPart(ServiceBase):
                           progress: Progress | None) -> ImportReport:  # fmt: skip
         """A Kaspi Gold PDF: read, refused unless it reconciles, then imported as its rows with the kaspi profile
         (the one profile that reads statements today, so `--profile canonical`, the default, means it too)."""
+        from tracker.flows.importing.profile import load_profile
+        from tracker.flows.importing.statements import read_statement, statement_csv
+
         statement = read_statement(path)
         chosen = load_profile("kaspi" if profile == "canonical" else profile)
         options = rejects_beside(path, options)
@@ -185,16 +194,22 @@ class TransfersPart(ServiceBase):
     def export_csv(self, out: TextIO, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None) -> int:
         """Write canonical CSV. The pages are closed inside the transaction (here and for a bundle), also when the
         writing stops (a closed pipe, a full disk): their statement ends while its connection is still open."""
+        from tracker.flows.exporting.writer import write_rows
+
         with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages:
             return write_rows(pages, out, progress=progress)
 
     def export_bundle(
         self, path: Path, filters: TopUpFilter | None = None, *, mask: bool = False, progress=None
     ) -> tuple[int, int]:
+        from tracker.flows.exporting.bundles import write_bundle
+
         with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages:
             return write_bundle(Path(path), pages, s, self.store, progress=progress)
 
     def _pages(self, s: Session, filters: TopUpFilter | None, mask: bool) -> Iterator[list[list[str]]]:
+        from tracker.flows.exporting.rows import iter_pages
+
         return iter_pages(s, filters or TopUpFilter(), self.settings.zone, mask=mask)
 
     def export_file(
