@@ -66,7 +66,7 @@ def test_the_probed_and_the_windowed_double_charges_pair_the_same_top_ups(tracke
     the same database, pair each top-up with the same earlier one, equal times (ties broken by id) included."""
     from sqlalchemy import select
 
-    from tracker.flows.checks import _earlier_probed, _earlier_windowed
+    from tracker.flows.doubles import probed, windowed
 
     lines = [f"+7701{next(numbers):07d}" for _ in range(3)]
     ids = set()
@@ -74,8 +74,8 @@ def test_the_probed_and_the_windowed_double_charges_pair_the_same_top_ups(tracke
         parsed = _add(tracker, lines[which], amount, minute // 3 * 3, status, channel)  # every third minute: ties
         ids.add(tracker.add_topup(parsed, source=Source.CLI, create_line=True).id)
     with tracker._tx(read_only=True) as s:
-        probed, windowed = (
+        by_probe, by_window = (
             {tuple(row) for row in s.execute(select(q.c.id, q.c.other)) if row.id in ids}
-            for q in (_earlier_probed(), _earlier_windowed())
+            for q in (probed(), windowed())
         )
-    assert probed == windowed
+    assert by_probe == by_window

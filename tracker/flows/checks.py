@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from tracker.domain import formatting as fmt
@@ -21,12 +21,13 @@ from tracker.domain.money import from_minor
 from tracker.domain.proof import DISAGREES, RECEIPT_MINUTES, disagreements
 from tracker.domain.records import KINDS, CheckOptions, CheckResult, Finding, Ref
 from tracker.domain.records.readings import ReceiptReading
-from tracker.domain.vocab import SPENDING_STATUSES, Channel, Status
+from tracker.domain.vocab import SPENDING_STATUSES, Status
+from tracker.flows.doubles import same_amount_before
 from tracker.flows.medians import line_medians
 from tracker.flows.proof import describe, recorded
 from tracker.flows.receipts import ReceiptStore
 from tracker.storage.models import Acknowledgement, History, Line, Receipt, TopUp
-from tracker.storage.sqlfuncs import epoch, shifted
+from tracker.storage.sqlfuncs import shifted
 
 SPENDING = tuple(s.value for s in SPENDING_STATUSES)
 Found = tuple[int, list[Finding]]
@@ -165,8 +166,7 @@ def _became_disputed(entries, began: dict[int, datetime]) -> None:
 def _double_charges(s: Session, o: CheckOptions) -> Found:
     """Same line and amount close together, both taking money (`rules.is_double_charge`): each top-up paired with
     the one before it of the same line, amount and currency."""
-    sqlite = s.get_bind().dialect.name == "sqlite"
-    pairs = _earlier_probed() if sqlite else _earlier_windowed()
+    pairs = same_amount_before(s.get_bind().dialect.name)
     return _pair_findings(s, o, pairs, "possible_double_charge", lambda other, minutes: ngettext(
         "same line and amount as top-up #{other}, {m} minute earlier",
         "same line and amount as top-up #{other}, {m} minutes earlier",
@@ -174,52 +174,6 @@ def _double_charges(s: Session, o: CheckOptions) -> Found:
     ).format(other=other, m=minutes),
         _("check the balance and your statement: if both were charged, claim the second with its receipt"),
     )  # fmt: skip
-
-
-def _taking(t: type[TopUp]) -> ColumnElement[bool]:
-    """A live top-up that took money by a payment the user made (an autopay repeats by design)."""
-    return and_(t.deleted_at.is_(None), t.status.in_(SPENDING), t.channel != Channel.AUTOPAY.value)
-
-
-def _earlier_windowed() -> Subquery:
-    """(id, other) by a window over every spending top-up, sorted by line, amount, currency and time."""
-    group = (TopUp.line_id, TopUp.amount_minor, TopUp.currency)
-    order = (TopUp.occurred_at, TopUp.id)
-    taking = (
-        select(
-            TopUp.id.label("id"),
-            epoch(TopUp.occurred_at).label("at"),
-            func.lag(TopUp.id).over(partition_by=group, order_by=order).label("other"),
-            func.lag(epoch(TopUp.occurred_at)).over(partition_by=group, order_by=order).label("prev_at"),
-        )
-        .where(_taking(TopUp))
-        .subquery()
-    )
-    return (
-        select(taking.c.id, taking.c.other)
-        .where(taking.c.other.is_not(None), rules.is_double_charge(taking.c.at - taking.c.prev_at))
-        .subquery()
-    )
-
-
-def _earlier_probed() -> Subquery:
-    """The same pairs as `_earlier_windowed`, found by probing the (line, time) index for the latest earlier top-up
-    of the same amount within the window. At a million rows SQLite sorts them all for the window in 2.1 s and
-    probes in 1.1 s; PostgreSQL is the other way round (0.20 s for the window, 0.53 s for the probes, at 200 000
-    rows), so it keeps the window. `test_rules` holds the two to the same pairs."""
-    earlier = aliased(TopUp)
-    before = select(earlier.id).where(
-        earlier.line_id == TopUp.line_id,
-        earlier.occurred_at >= shifted(TopUp.occurred_at, -rules.DOUBLE_CHARGE_MINUTES * 60),
-        earlier.occurred_at <= TopUp.occurred_at,
-        or_(earlier.occurred_at < TopUp.occurred_at, earlier.id < TopUp.id),  # before it in (time, id) order
-        earlier.amount_minor == TopUp.amount_minor,
-        earlier.currency == TopUp.currency,
-        _taking(earlier),
-    )
-    latest = before.order_by(earlier.occurred_at.desc(), earlier.id.desc()).limit(1).scalar_subquery()
-    found = select(TopUp.id.label("id"), latest.label("other")).where(_taking(TopUp)).subquery()
-    return select(found.c.id, found.c.other).where(found.c.other.is_not(None)).subquery()
 
 
 def _pair_findings(
