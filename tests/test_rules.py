@@ -10,10 +10,12 @@ from itertools import count
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from tracker.domain import rules
 from tracker.domain.records import CheckOptions
 from tracker.domain.vocab import Source
+from tracker.flows.doubles import probed, windowed
 from tracker.service import Tracker
 
 AMOUNTS = ("500", "1000", "2000", "2000.50", "5000", "10000", "20000", "100000")
@@ -64,10 +66,6 @@ def test_the_median_is_the_middle_one_or_two_amounts() -> None:
 def test_the_probed_and_the_windowed_double_charges_pair_the_same_top_ups(tracker: Tracker, history) -> None:
     """SQLite finds double charges by probing the (line, time) index, PostgreSQL by a window: both forms, run on
     the same database, pair each top-up with the same earlier one, equal times (ties broken by id) included."""
-    from sqlalchemy import select
-
-    from tracker.flows.doubles import probed, windowed
-
     lines = [f"+7701{next(numbers):07d}" for _ in range(3)]
     ids = set()
     for which, (amount, minute, status, channel) in history:
