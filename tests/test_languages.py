@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,16 @@ def test_a_report_in_chinese() -> None:
     assert result.exit_code == 0
     assert "2026-11 的充值记录" in result.output and "支出" in result.output
     assert "4,000.00" in result.output  # amounts stay exact
+
+
+def test_a_breakdown_without_a_provider_says_so_in_each_language_and_keeps_its_key_in_json() -> None:
+    _add()  # added without a provider
+    for code, none in (("en", "(none)"), ("zh_CN", "（无）"), ("ru", "(нет)"), ("kk", "(жоқ)")):
+        table = run("--lang", code, "report", "--month", "2026-11")
+        (by_provider,) = [line.split() for line in table.output.splitlines() if line.startswith(none)]
+        assert by_provider[:2] == [none, "2"], (code, by_provider)  # the provider breakdown's one row: two top-ups
+    body = json.loads(run("--lang", "zh_CN", "report", "--month", "2026-11", "--format", "json").output)
+    assert [e["key"] for e in body["months"][0]["by_provider"]] == ["(none)"]  # a key, for programs, in any language
 
 
 def test_checks_in_russian_with_the_same_findings() -> None:

@@ -81,6 +81,9 @@ SPENDING_STATUSES = (Status.PENDING, Status.CREDITED, Status.DISPUTED)
 
 # What a report breaks spending down by (`topup report --by`), in the order it shows them.
 DIMENSIONS = ("line", "operator", "channel", "provider")
+# The key of the top-ups a breakdown has no value for (no operator, no provider): kept as it is in JSON and CSV,
+# shown in the reader's language in tables (`views.shown_key`).
+NONE_KEY = "(none)"
 
 
 # Each vocabulary's labels apart: a StrEnum member equals its code, so Channel.TERMINAL and RefKind.TERMINAL

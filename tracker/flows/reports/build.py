@@ -29,7 +29,7 @@ from tracker.domain.operators import brand
 from tracker.domain.phones import display
 from tracker.domain.records import DIMENSIONS, Breakdown, MonthReport, Report
 from tracker.domain.text import printable
-from tracker.domain.vocab import SPENDING_STATUSES, Status
+from tracker.domain.vocab import NONE_KEY, SPENDING_STATUSES, Status
 from tracker.flows.reports.rates import convert
 from tracker.storage.models import Line, Receipt, TopUp
 
@@ -37,7 +37,6 @@ if TYPE_CHECKING:  # pandas is imported where a report is made: `topup list` and
     import pandas as pd
 
 SPENDING = tuple(s.value for s in SPENDING_STATUSES)
-NONE_KEY = "(none)"
 
 
 def build_report(

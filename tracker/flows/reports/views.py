@@ -19,7 +19,7 @@ from tracker.domain.i18n import _, ngettext
 from tracker.domain.money import plain
 from tracker.domain.phones import masked
 from tracker.domain.records import DIMENSIONS, Breakdown, MonthReport, Report
-from tracker.domain.vocab import Channel, member
+from tracker.domain.vocab import NONE_KEY, Channel, member
 from tracker.domain.vocab import label as vocab_label
 
 BAR_WIDTH = 40
@@ -36,7 +36,10 @@ class Section:
 
 
 def shown_key(dimension: str, key: str) -> str:
-    """A breakdown's key as people read it: a channel's label (`bank app`), not its code; CSV and JSON keep codes."""
+    """A breakdown's key as people read it: a channel's label (`bank app`), not its code, and "none" in the
+    reader's language; CSV and JSON keep codes."""
+    if key == NONE_KEY:
+        return _("(none)")
     if dimension == "channel":
         try:
             return vocab_label(member(Channel, key))
