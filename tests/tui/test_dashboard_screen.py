@@ -19,3 +19,25 @@ async def test_the_dashboard_fills_from_workers(tracker: Tracker) -> None:
         summary = str(app.screen.query_one("#month-summary", Static).render())
         assert "2,000.00\u00a0KZT in 1 top-up (last month 500.00\u00a0KZT)" in summary
         assert app.screen.query_one("#lines").row_count == 1  # type: ignore[attr-defined]
+
+
+async def test_the_chart_in_chinese_fits_its_width_with_its_axis_and_months(tracker: Tracker) -> None:
+    """15万 ₸ and 1月 take a cell more than plotext counts for each Chinese character: the chart's lines still fit
+    the widget, the zero tick and the month names stay on it, and a bar keeps its column in every row."""
+    from rich.cells import cell_len
+
+    from tracker.domain.i18n import set_language
+    from tui.widgets.spend_chart import SpendChart
+
+    add(tracker, amount="150000", occurred_at="2026-11-20 10:00", reference="A", credited_amount="150000")
+    set_language("zh_CN")  # the autouse fixture speaks English again after the test
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        chart = app.screen.query_one(SpendChart)
+        lines = chart.render().plain.splitlines()  # type: ignore[union-attr]
+        assert lines and all(cell_len(line) <= chart.size.width for line in lines), lines
+        assert any("万" in line for line in lines) and any("0\u00a0₸┤" in line for line in lines)
+        assert any("12月" in line and "9月" in line for line in lines)  # the months along the bottom
+        bars = {cell_len(line[: line.index("█")]) for line in lines if "█" in line}
+        assert len(bars) == 1, bars  # the bar starts in the same column in the rows with a Chinese tick too

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from rich.cells import cell_len
+from rich.console import RenderableType
+from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from tracker.domain import formatting as fmt
@@ -35,7 +38,37 @@ def month_ticks(months: list[date]) -> tuple[list[int], list[str]]:
     return positions, labels
 
 
+def fit_wide(drawn: Text) -> Text:
+    """plotext lays a chart out a character to a cell, but a Chinese character takes two: every line with one
+    (`15万 ₸`, `1月`, the title) came out a cell longer for each, wrapped, and pushed the axis and the months off
+    the bottom of the chart. Each line gives back what it overflows: first the space after a wide character (so
+    what follows stays in its column), then spaces from its last run of them."""
+    lines = drawn.split("\n", allow_blank=True)
+    return Text("\n").join(_fit_line(line) for line in lines)
+
+
+def _fit_line(line: Text) -> Text:
+    plain = line.plain
+    extra = cell_len(plain) - len(plain)
+    if extra <= 0:
+        return line
+    drop = [i + 1 for i in range(len(plain) - 1) if cell_len(plain[i]) == 2 and plain[i + 1] in " \u00a0"][:extra]
+    body = plain.rstrip("│┐┘")  # the line before a closing frame character, if it has one
+    trailing = range(len(body) - 1, len(body.rstrip(" ")) - 1, -1)  # its last run of spaces, from the end
+    drop += [i for i in trailing if i not in drop][: extra - len(drop)]
+    kept, start = [], 0
+    for i in sorted(drop):
+        kept.append(line[start:i])
+        start = i + 1
+    kept.append(line[start:])
+    return Text("").join(kept)
+
+
 class SpendChart(PlotextPlot):
+    def render(self) -> RenderableType:
+        drawn = super().render()
+        return fit_wide(drawn) if isinstance(drawn, Text) and not drawn.plain.isascii() else drawn
+
     def show(self, currency: str, points: list[tuple[date, Decimal]]) -> None:
         """Bars for (month, amount), money ticks up the side and month names along the bottom; ticks fixed every
         three months so the chart looks the same at any size."""
