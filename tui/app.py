@@ -12,7 +12,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
-from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from tracker.domain.errors import InvalidInputs, TrackerError
@@ -73,13 +72,6 @@ class TopUpApp(App[None]):
     def __init__(self, tracker: Tracker) -> None:
         super().__init__()
         self.tracker = tracker
-
-    def switch_mode(self, mode: str) -> AwaitMount:
-        """The dashboard's work is told to stop before the next screen is made, not after: Textual tells a screen it
-        is left by a message it reads only once the next screen is mounted."""
-        if mode != self.current_mode and isinstance(self.screen, DashboardScreen):
-            self.screen.stop_work()
-        return super().switch_mode(mode)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -56,10 +56,7 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
         self._load()
 
     def on_screen_suspend(self) -> None:
-        self.stop_work()
-
-    def stop_work(self) -> None:
-        """Nobody is looking: the rest of the work would only slow down the screen the user went to."""
+        # Nobody is looking: the rest of the work would only slow down the screen the user went to.
         self.workers.cancel_group(self, "dashboard")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
