@@ -22,6 +22,7 @@ from tracker.domain.operators import brand
 from tracker.domain.records import Page, TopUpFilter, TopUpRecord, TopUpSort
 from tracker.domain.vocab import SortKey, label
 from tui.core import tracker_of
+from tui.widgets.plain_cells import PlainCells
 from tui.workers import ReportsWorkerErrors
 
 PAGE = 100
@@ -50,7 +51,7 @@ def _money(amount: Decimal | None, currency: str | None, lang: str) -> str:
     return fmt.money(amount, currency)
 
 
-class TopUpTable(ReportsWorkerErrors, DataTable):
+class TopUpTable(ReportsWorkerErrors, PlainCells):
     """Top-ups in `order` (newest first at the start); `filters` narrows them; posts `Loaded` after each
     page."""
 
