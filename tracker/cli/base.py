@@ -16,6 +16,7 @@ import click
 from tracker import __version__
 from tracker.cli.context import AppContext
 from tracker.cli.translated import TopupCommand, TranslatedHelp, translate_click
+from tracker.domain import collector
 from tracker.domain.config import configured_language
 from tracker.domain.errors import InvalidInputs, TrackerError
 from tracker.domain.i18n import N_, _, choose, set_language
@@ -106,7 +107,8 @@ def _show_numbers(shown: bool) -> None:
 
 def open_app(tracker: Tracker) -> None:
     """Run the Textual app on this facade: the one place the core imports the TUI, and only when it is opened."""
-    from tui.app import run
+    with collector.paused("tui.app"):
+        from tui.app import run
 
     run(tracker)
 

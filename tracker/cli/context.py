@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import gc
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import click
 
+from tracker.domain import collector
 from tracker.domain.i18n import _
 
 if TYPE_CHECKING:
@@ -55,7 +52,7 @@ class AppContext:
     def tracker(self) -> Tracker:
         """Opened lazily, so `topup --help` and `topup paths` never touch the database (nor import SQLAlchemy)."""
         if self._tracker is None:
-            with _collector_paused():
+            with collector.paused("tracker.service"):
                 from tracker.service import Tracker, schema
 
             schema.notify_waits(_say_waiting)
@@ -71,25 +68,6 @@ class AppContext:
     def close(self) -> None:
         if self._tracker is not None:
             self._tracker.close()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Load the service, and SQLAlchemy under it, with the cycle collector paused, then freeze what they built.
-
-    Importing them makes some hundred thousand objects that live as long as the process, none of them garbage; the
-    collector, run every 700 new ones, walked them again and again: ~40 ms of a `topup list`. Frozen, later
-    collections (and the one at exit) leave them alone. Only the first time: a process that has them (the tests,
-    the app) has nothing new to freeze."""
-    if "tracker.service" in sys.modules or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def _say_waiting() -> None:
