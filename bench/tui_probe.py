@@ -1,7 +1,8 @@
 """Drive the real app with Pilot on the benchmark database and print its timings as JSON.
 
 Run as its own process by the benchmark (`python -m bench.tui_probe LINE TEXT`, TOPUP_HOME set), so start-up is
-measured as a user meets it: from before the first import to the first filled top-ups table.
+measured as a user meets it: from before the first import (the command's own, then the service and the app loaded
+the way `topup` loads them) to the first filled top-ups table.
 """
 
 from __future__ import annotations
@@ -14,22 +15,33 @@ import asyncio  # noqa: E402
 import json  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
+import tracker.cli  # noqa: E402, F401 - what the `topup` command loads before it opens the app
+from tracker.domain import collector  # noqa: E402
 from tracker.domain.settings import load_settings  # noqa: E402
-from tracker.service import Tracker  # noqa: E402
-from tui.app import TopUpApp, prepare  # noqa: E402
+
+with collector.paused("tracker.service"):  # the service and the app loaded as the command loads them
+    from tracker.service import Tracker
+with collector.paused("tui.app"):
+    from tui.app import TopUpApp, prepare
+from bench.drawings import Drawings  # noqa: E402 - imports Textual: after the app, which sets Textual up
 from tui.widgets.topup_table import TopUpTable  # noqa: E402
 
 PAGE_DOWNS = 5
 
 
-async def until(condition: Callable[[], bool], timeout: float = 120) -> None:
-    deadline = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the app did not get there in time")
-        await asyncio.sleep(0.002)
+class Shown(NamedTuple):
+    """What the top-ups table held when it was drawn."""
+
+    row: int  # the cursor's
+    rows: int
+    generation: int  # bumped by each reload (a filter typed)
+    loading: bool  # a page asked for and not yet shown
+
+
+def shown(table: TopUpTable) -> Shown:
+    return Shown(table.cursor_row, table.row_count, table._generation, table._loading)
 
 
 async def keys(app: TopUpApp, *names: str) -> None:
@@ -42,22 +54,19 @@ async def keys(app: TopUpApp, *names: str) -> None:
 
 async def probe(line: str, text: str) -> dict[str, float]:
     prepare()  # as `tui.app.run` does before a terminal app starts, so its cost and its effect count here too
+    drawings = Drawings(TopUpTable, shown)
     app = TopUpApp(Tracker.open(load_settings()))
     async with app.run_test(size=(160, 48)):
         await keys(app, "2")
-        await until(lambda: bool(app.screen.query(TopUpTable)) and app.screen.query_one(TopUpTable).row_count > 0)
-        await asyncio.sleep(0)
-        first = time.perf_counter() - STARTED
+        first = await drawings.until(lambda now: now.rows > 0, STARTED)
         table = app.screen.query_one(TopUpTable)
         table.focus()
         downs = []
         for _ in range(PAGE_DOWNS):
-            before = table.cursor_row
-            start = time.perf_counter()
+            before, start = table.cursor_row, time.perf_counter()
             await keys(app, "pagedown")
-            await until(lambda: table.cursor_row != before and not table._loading)  # noqa: B023
-            await asyncio.sleep(0)
-            downs.append(time.perf_counter() - start)
+            moved = lambda now: now.row != before and not now.loading  # noqa: B023, E731
+            downs.append(await drawings.until(moved, start))
         figures = {"tui_first_table_s": first, "tui_page_down_s": statistics.median(downs)}
         for name, field, typed in (("tui_filter_line_s", "#line", line), ("tui_filter_search_s", "#search", text)):
             generation = table._generation
@@ -65,13 +74,13 @@ async def probe(line: str, text: str) -> dict[str, float]:
             await keys(app, *typed[:-1])
             start = time.perf_counter()
             await keys(app, typed[-1])  # the result counts from the last key, the debounce included
-            await until(lambda: table._generation > generation and not table._loading)  # noqa: B023
-            await asyncio.sleep(0)
-            figures[name] = time.perf_counter() - start
+            found = lambda now: now.generation > generation and not now.loading  # noqa: B023, E731
+            figures[name] = await drawings.until(found, start)
             if table.row_count == 0:
                 raise SystemExit(f"the filter {typed!r} found nothing: the probe measured an empty table")
             app.screen.query_one(field).clear()  # type: ignore[attr-defined]
-            await until(lambda: table._generation > generation + 1 and not table._loading)  # noqa: B023
+            cleared = lambda now: now.generation > generation + 1 and not now.loading  # noqa: B023, E731
+            await drawings.until(cleared, start)
     app.tracker.close()
     return figures
 

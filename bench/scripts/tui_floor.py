@@ -1,8 +1,9 @@
 """Baseline for the app's first table: the least a Textual app on SQLAlchemy does to show the same first page.
 
 Run as its own process (`python -m bench.scripts.tui_floor DATABASE`), timed like `bench.tui_probe`: from before
-the first import to a filled table. Plain SQL through SQLAlchemy Core, one screen, the newest hundred top-ups as
-strings; no ORM, no formatting, no filters, no language. What topup's figure adds to this is its own.
+the first import to the drawing of a filled table (`bench.drawings`). Plain SQL through SQLAlchemy Core, one
+screen, the newest hundred top-ups as strings; no ORM, no formatting, no filters, no language, Textual's own
+settings. What topup's figure adds to this is its own.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import sys  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable, Footer, Header  # noqa: E402
+
+from bench.drawings import Drawings  # noqa: E402
 
 NEWEST = text(
     "SELECT t.occurred_at, l.number, t.amount_minor, t.currency, t.status, t.channel, t.provider, t.reference "
@@ -52,12 +55,10 @@ class Floor(App[None]):
 
 
 async def first_table(url: str) -> float:
+    drawings = Drawings(DataTable, lambda table: table.row_count)
     app = Floor(url)
     async with app.run_test(size=(160, 48)):  # the probe's size
-        while app.query_one(DataTable).row_count == 0:
-            await asyncio.sleep(0.002)
-        await asyncio.sleep(0)
-        shown = time.perf_counter() - STARTED
+        shown = await drawings.until(lambda rows: rows > 0, STARTED)
     app.engine.dispose()
     return shown
 
