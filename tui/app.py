@@ -19,6 +19,7 @@ from tracker.domain import collector
 from tracker.domain.errors import InvalidInputs, TrackerError
 from tracker.domain.i18n import LANGUAGES, N_, _, language, set_language
 from tracker.service import Tracker
+from tui.idle_collection import CollectsWhenIdle
 from tui.language import Translated
 from tui.screens.dashboard import DashboardScreen
 
@@ -44,7 +45,7 @@ def _later(module: str, name: str) -> Callable[[], Screen]:
     return make
 
 
-class TopUpApp(App[None]):
+class TopUpApp(CollectsWhenIdle, App[None]):
     """Record, find, verify and report top-ups from the keyboard."""
 
     TITLE = "topup"
