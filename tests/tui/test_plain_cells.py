@@ -17,7 +17,7 @@ from tui.widgets.plain_cells import PlainCells
 # puts in amounts and times, and the characters that must go Textual's way (tabs, newlines, other controls).
 ALPHABET = st.sampled_from(
     list("aZ09 .,-₸¥€#()") + list("қазақшаЖЁ") + list("中文充值记录") + list("ＡＢ１") + ["📎", "✔", "👨‍👩‍👧", "🇰🇿"]
-    + ["\u0301", "\u200b", "\u200d", "\ufeff", "\u00a0", "\u202f", "\u3000", "\t", "\n", "\x1b", "\x7f"]
+    + ["\u0301", "\u200b", "\u200d", "\ufeff", "\u00a0", "\u202f", "\u3000", "\u2028", "\t", "\n", "\x1b", "\x7f"]
 )  # fmt: skip
 TEXTS = st.lists(ALPHABET, max_size=14).map("".join)
 STYLES = st.sampled_from(["", "bold", "#3fb950", "italic red on blue", "reverse"])
@@ -89,3 +89,32 @@ async def test_the_quick_path_draws_the_cells_that_fill_the_top_ups_table() -> N
         finally:
             DataTable._render_cell = original  # type: ignore[method-assign]
         assert handed_back == []
+
+
+async def test_a_plain_row_is_measured_as_textual_measures_it() -> None:
+    """New rows widen their columns by their texts' widths, as Textual's measure through Rich would: otherwise a
+    column would cut its values ("2026-1") or leave a gap."""
+    examples: list[list[list[str]]] = []
+
+    @settings(max_examples=200, deadline=None)
+    @given(rows=st.lists(st.lists(TEXTS, min_size=3, max_size=3), min_size=1, max_size=4))
+    def collect(rows: list[list[str]]) -> None:
+        examples.append(rows)
+
+    collect()
+    widths: dict[str, list[list[int]]] = {}
+    for name, measure in (("quick", Table._update_dimensions), ("textual", DataTable._update_dimensions)):
+        app = Harness()
+        async with app.run_test(size=(100, 20)):
+            table = app.query_one(Table)
+            widths[name] = []
+            for rows in examples:
+                table.clear(columns=True)
+                table.add_columns("a", "b", "c")
+                keys = [table.add_row(*(Text(value, end="") for value in row)) for row in rows]
+                table._new_rows.clear()  # measured here, by one path or the other, not when idle
+                table._require_update_dimensions = False
+                measure(table, keys)
+                widths[name].append([column.content_width for column in table.ordered_columns])
+    assert widths["quick"] == widths["textual"]
+    assert len(examples) >= 30
