@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, Row, Select, String, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
+from tracker.domain import collector
 from tracker.domain.clock import month_bounds, months_between
 from tracker.domain.money import from_minor
 from tracker.domain.operators import brand
@@ -90,8 +91,9 @@ def _load_pandas_meanwhile() -> None:
 
 def _import_pandas() -> None:
     """Quietly: a command that ends meanwhile (a refusal, Ctrl-C) must not leave this thread printing a traceback
-    as the interpreter shuts down; a pandas that cannot be imported is reported by `_totals`' own import."""
-    with contextlib.suppress(BaseException):
+    as the interpreter shuts down; a pandas that cannot be imported is reported by `_totals`' own import. With
+    the collector paused (`tracker.domain.collector`): 0.21 -> 0.18 s here."""
+    with contextlib.suppress(BaseException), collector.paused("pandas"):
         importlib.import_module("pandas")
 
 
