@@ -394,3 +394,15 @@ def test_a_row_with_two_bad_fields_is_one_refused_row(tracker: Tracker, tmp_path
     assert [(r.row, r.column) for r in report.refused] == [(2, "amount"), (2, "channel")]
     assert report.summary == "1 new, 0 already present, 0 possible duplicates, 1 refused"
     assert report.as_json()["refused"] == 1
+
+
+def test_an_import_leaves_the_collector_as_it_found_it(tracker: Tracker, tmp_path: Path) -> None:
+    """An import collects young objects less often while it runs (`collector.bulk`); after it, whether it stored
+    its rows or refused them, the process (the app, the next command) collects as before."""
+    import gc
+
+    before = gc.get_threshold()
+    tracker.import_file(canonical_csv(tmp_path / "good.csv", [row(reference="A")]))
+    assert gc.get_threshold() == before
+    tracker.import_file(canonical_csv(tmp_path / "bad.csv", [row(amount="-5", reference="B")]))
+    assert gc.get_threshold() == before

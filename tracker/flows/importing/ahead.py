@@ -28,6 +28,7 @@ from itertools import dropwhile, islice
 from multiprocessing.connection import Connection
 from typing import Any
 
+from tracker.domain import collector
 from tracker.domain.canonical import ParseContext
 from tracker.domain.clock import zone
 from tracker.flows.importing.columnar import ColumnarReader
@@ -172,8 +173,9 @@ def _serve(sending: Connection, plan: Plan, share: tuple[int, int]) -> None:
     rows = None
     try:
         rows = Rows(plan.source, plan.profile)
-        for chunk in chunks(rows, plan, share=share):
-            sending.send(chunk)
+        with collector.bulk():
+            for chunk in chunks(rows, plan, share=share):
+                sending.send(chunk)
     except BaseException:  # reported by the exit code; the importing process reads on
         raise SystemExit(1) from None
     finally:

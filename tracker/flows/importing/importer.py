@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from tracker.domain import collector
 from tracker.domain.canonical import ParseContext, parse_fields
 from tracker.domain.clock import zone as load_zone
 from tracker.domain.errors import InvalidInput, InvalidInputs, shorten
@@ -86,7 +87,7 @@ class Importer:
         try:
             index = column_index(rows.header, profile, source.name)
             headers = {f: rows.header[i] for f, i in index.items()}
-            with indexed_at_the_end(self.s), indexes_built_at_the_end(self.s, source.size):
+            with indexed_at_the_end(self.s), indexes_built_at_the_end(self.s, source.size), collector.bulk():
                 plan = Plan(source, profile, self.ctx, index, self._by_column(profile, options), CHUNK_ROWS)
                 for bytes_read, last, chunk in self._parsed(rows, plan, headers, options, report, rejects):
                     if chunk:
