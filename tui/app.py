@@ -19,6 +19,7 @@ from tracker.domain import collector
 from tracker.domain.errors import InvalidInputs, TrackerError
 from tracker.domain.i18n import LANGUAGES, N_, _, language, set_language
 from tracker.service import Tracker
+from tui import terminal_images
 from tui.idle_collection import CollectsWhenIdle
 from tui.language import Translated
 from tui.screens.dashboard import DashboardScreen
@@ -197,14 +198,15 @@ def prepare() -> None:
     """What has to happen before Textual takes the terminal: the interpreter shared at a finer grain between the
     event loop and the workers (`SWITCH_INTERVAL`), and textual-image's questions to the terminal (what it can
     draw: Sixel, the kitty protocol, its cell size), which it asks when first imported and cannot once Textual
-    reads the terminal's input. The screens import the receipt preview only when they first show one.
+    reads the terminal's input (`tui.terminal_images`, without numpy). The screens import the receipt preview only
+    when they first show one.
 
     Then everything made so far (modules, classes, settings, the open database) is frozen out of the cycle
     collector's reach (`tracker.domain.collector`): a full collection walked it all, 100 ms at once on a million
     top-ups, in the middle of a page down; frozen, it takes 12."""
     sys.setswitchinterval(SWITCH_INTERVAL)
     with collector.paused("textual_image.widget"):
-        import textual_image.widget  # noqa: F401
+        terminal_images.ask_terminal()
     gc.freeze()
 
 

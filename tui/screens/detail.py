@@ -15,6 +15,7 @@ from tracker.domain import formatting as fmt
 from tracker.domain.detail import detail_rows
 from tracker.domain.i18n import N_, _
 from tracker.domain.records import HistoryRecord, ReceiptRecord, TopUpRecord
+from tui import terminal_images
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.viewer import open_with_system_viewer
@@ -106,6 +107,7 @@ class DetailScreen(Translated, ReportsWorkerErrors, Screen[None]):
             caption = _("{name} is damaged or missing: not shown").format(name=receipt.original_name)
         elif receipt.media_type.startswith("image/"):
             path = tracker_of(self).receipt_path(receipt.sha256)
+            terminal_images.accelerate()  # before the first picture is drawn
             try:
                 with PIL.Image.open(path) as opened:
                     opened.load()
