@@ -123,9 +123,9 @@ class TopUpsScreen(Translated, ReportsWorkerErrors, Screen[None]):
         )
 
     def on_top_up_table_loaded(self, event: TopUpTable.Loaded) -> None:
-        if not self._warmed:  # the first page is on screen: get the line filter ready while the user reads it
-            self._warmed = True
-            self._warm_phones()
+        if not self._warmed:  # get the line filter ready while the user reads the first page: once it is drawn,
+            self._warmed = True  # or phonenumbers' import (20 ms) would hold up its drawing
+            self.call_after_refresh(self._warm_phones)
         more = _(", more below") if event.more else ""
         order = _(ORDERS[self.table.order.key][self.table.order.descending])
         text = ngettext("{n} top-up shown{more}; {order}", "{n} top-ups shown{more}; {order}", event.count)
