@@ -18,13 +18,14 @@ from tracker.domain.vocab import Source
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.screens.dialogs import AttachDialog, VerifyDialog
+from tui.styled_once import StyledOnce
 from tui.widgets.footer import KeysFooter
 from tui.workers import ReportsWorkerErrors
 
 SHOWN_PER_KIND = 200  # a screenful or ten of each kind; the count above them is exact
 
 
-class ChecksScreen(Translated, ReportsWorkerErrors, Screen[None]):
+class ChecksScreen(StyledOnce, Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("v", "verify", N_("Verify")),
         Binding("x", "dispute", N_("Mark disputed")),

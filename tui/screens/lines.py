@@ -19,6 +19,7 @@ from tracker.domain.records import LineRecord
 from tracker.domain.vocab import SimKind, label
 from tui.core import tracker_of
 from tui.language import Translated
+from tui.styled_once import StyledOnce
 from tui.widgets.footer import KeysFooter
 from tui.workers import ReportsWorkerErrors
 
@@ -92,7 +93,7 @@ class LineForm(Translated, ReportsWorkerErrors, ModalScreen[dict[str, str] | Non
         self.dismiss(fields)
 
 
-class LinesScreen(Translated, ReportsWorkerErrors, Screen[None]):
+class LinesScreen(StyledOnce, Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("a", "add", N_("Add line")),
         Binding("e", "edit", N_("Edit line")),

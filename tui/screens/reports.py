@@ -19,12 +19,13 @@ from tracker.domain.errors import TrackerError, field_error
 from tracker.domain.i18n import N_, _
 from tui.core import tracker_of
 from tui.language import Translated
+from tui.styled_once import StyledOnce
 from tui.widgets.footer import KeysFooter
 from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
 
 
-class ReportsScreen(Translated, ReportsWorkerErrors, Screen[None]):
+class ReportsScreen(StyledOnce, Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "stop", N_("Stop")),
         Binding("m", "export('markdown')", N_("Save markdown")),

@@ -22,6 +22,7 @@ from tracker.domain.vocab import Channel, SortKey, Source, Status
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.screens.dialogs import AttachDialog, VerifyDialog
+from tui.styled_once import StyledOnce
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.footer import KeysFooter
 from tui.widgets.topup_table import TopUpTable
@@ -42,7 +43,7 @@ ORDERS = {
 DEBOUNCE = 0.04
 
 
-class TopUpsScreen(Translated, ReportsWorkerErrors, Screen[None]):
+class TopUpsScreen(StyledOnce, Translated, ReportsWorkerErrors, Screen[None]):
     AUTO_FOCUS = "TopUpTable"  # the table at once, not the search field first (each focus change redraws keys)
     BINDINGS = [
         Binding("a", "add", N_("Add")),

@@ -36,6 +36,7 @@ from tracker.domain.vocab import ENCODINGS, Source
 from tui.core import tracker_of
 from tui.language import Translated
 from tui.screens.dialogs import ChoiceDialog, ConfirmDialog
+from tui.styled_once import StyledOnce
 from tui.widgets.footer import KeysFooter
 from tui.workers import ReportsWorkerErrors
 
@@ -51,7 +52,7 @@ ROW_WIDTH = 6  # row numbers of a file of up to 999 999 rows
 REASON_WIDTH = 60
 
 
-class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
+class ImportScreen(StyledOnce, Translated, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("p", "preview", N_("Preview")),
         Binding("i", "import", N_("Import")),
@@ -292,7 +293,7 @@ class ImportScreen(Translated, ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(self._load_batches)
 
 
-class ExportScreen(Translated, ReportsWorkerErrors, Screen[None]):
+class ExportScreen(StyledOnce, Translated, ReportsWorkerErrors, Screen[None]):
     AUTO_FOCUS = "#go"  # not a text field: the screen keys 1-7 must reach the app, not be typed into "month"
     BINDINGS = [Binding("ctrl+s", "export", N_("Export")), Binding("escape", "stop", N_("Stop"))]
 
