@@ -41,3 +41,33 @@ async def test_the_chart_in_chinese_fits_its_width_with_its_axis_and_months(trac
         assert any("12月" in line and "9月" in line for line in lines)  # the months along the bottom
         bars = {cell_len(line[: line.index("█")]) for line in lines if "█" in line}
         assert len(bars) == 1, bars  # the bar starts in the same column in the rows with a Chinese tick too
+
+
+async def test_the_chart_comes_with_the_figures_and_stays_one_chart_when_the_dashboard_returns(
+    tracker: Tracker, monkeypatch
+) -> None:
+    from tui.screens.dashboard import DashboardScreen
+    from tui.widgets.spend_chart import SpendChart
+
+    add(tracker, amount="2000", occurred_at="2026-11-20 10:00", reference="A", credited_amount="2000")
+    load = DashboardScreen._load
+    monkeypatch.setattr(DashboardScreen, "_load", lambda self: None)  # the figures held back
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query(SpendChart)  # no empty frame while the figures are on their way
+        monkeypatch.setattr(DashboardScreen, "_load", load)
+        for key in ("1", "2", "1", "2", "1"):
+            await pilot.press(key)
+            await settle(pilot)
+        (chart,) = app.screen.query(SpendChart)  # shown again and again, the one chart with its bars
+        assert chart.size.width > 20 and "█" in chart.render().plain  # type: ignore[union-attr]
+
+
+def test_the_app_loads_without_plotext_until_the_chart_has_figures() -> None:
+    import subprocess
+    import sys
+
+    script = "import sys, tui.app; print('plotext' in sys.modules, 'textual_plotext' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]  # 15 ms of every start that does not draw the chart yet

@@ -6,10 +6,11 @@ The parts fill in from a worker one after another, so the screen appears at once
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical
+from textual.containers import Container, Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import get_current_worker
@@ -23,22 +24,25 @@ from tracker.domain.records import KINDS, CheckOptions, CheckResult, Glance, Lin
 from tracker.flows.reports.views import chart_points, twelve_to
 from tui.core import tracker_of
 from tui.language import Translated
+from tui.styled_once import StyledOnce
 from tui.widgets.footer import KeysFooter
-from tui.widgets.spend_chart import SpendChart
 from tui.workers import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from tui.widgets.spend_chart import SpendChart
 
 FINDINGS_SHOWN = 3
 LINES_SHOWN = 12  # a reseller has thousands: the dashboard shows those that need a top-up soonest
 
 
-class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
+class DashboardScreen(StyledOnce, Translated, ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Grid(id="dashboard"):
             with Vertical(id="month"):
                 yield Label(_("This month"), classes="section")
                 yield Static(_("loading…"), id="month-summary")
-            yield SpendChart(id="chart")
+            yield Container(id="chart")  # the chart comes with the figures (see `_chart`)
             with Vertical(id="lines-box"):
                 yield Label(_("Lines"), classes="section", id="lines-title")
                 yield DataTable(id="lines", cursor_type="row")
@@ -72,6 +76,8 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
             summary = tracker.glance(month, stop=lambda: worker.is_cancelled)
         except Cancelled:
             return
+        import tui.widgets.spend_chart  # noqa: F401 - here, off the event loop: plotext's import is 15 ms
+
         self.app.call_from_thread(self._show_month, summary)
         lines = tracker.list_lines(limit=LINES_SHOWN, longest_idle_first=True)
         if worker.is_cancelled:
@@ -107,7 +113,19 @@ class DashboardScreen(Translated, ReportsWorkerErrors, Screen[None]):
                     amount=", ".join(fmt.money(v, c) for c, v in m.shortfall.items())
                 )
         self.query_one("#month-summary", Static).update(text)
-        self.query_one(SpendChart).show(*chart_points(twelve_to(m.month), m.history))
+        self._chart().show(*chart_points(twelve_to(m.month), m.history))
+
+    def _chart(self) -> SpendChart:
+        """The chart, made when it first has figures to show: until then its box stays empty, and the dashboard
+        appears (and a key pressed at once is answered) without plotext's import and an empty frame's drawing."""
+        from tui.widgets.spend_chart import SpendChart
+
+        box = self.query_one("#chart", Container)
+        for chart in box.query(SpendChart):
+            return chart
+        chart = SpendChart()
+        box.mount(chart)
+        return chart
 
     def _show_lines(self, lines: list[LineRecord], total: int, now: datetime) -> None:
         """The lines longest without a top-up first: those are the ones about to lapse."""
