@@ -7,7 +7,9 @@ are hidden), and each rebuild of a dozen keys took about 20 ms, 130 ms of the to
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 Shown = tuple[object, ...]
 
@@ -31,3 +33,16 @@ class KeysFooter(Footer):
             return
         self._shown = shown
         await super().recompose()
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys, each made in its final form already. A key is made compact, then, as it mounts, takes
+        the form of the footer it is bound to (the palette's key is bound to none and stays compact), and each
+        change of its class restyled it: three stylings of each of the dashboard's keys where one does. (Which
+        keys are bound is Textual's private record; where a version keeps none, the keys are left as made.)"""
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                bound = getattr(widget, "_reactive_connect", None) or {}
+                compact = self.compact if "compact" in bound else widget.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
