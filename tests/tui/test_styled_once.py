@@ -20,15 +20,18 @@ def styles(app: App) -> list[tuple[str, str]]:
     return found
 
 
-async def test_the_top_ups_screen_first_shown_has_the_styles_styling_it_again_gives(tracker: Tracker) -> None:
+async def test_the_screens_first_shown_have_the_styles_styling_them_again_gives(tracker: Tracker) -> None:
     add(tracker)
     app = TopUpApp(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_topups(pilot)
-        shown = styles(app)
-        app.screen.update_node_styles(animate=False)
         await settle(pilot)
-        assert styles(app) == shown
+        for _screen in ("dashboard", "top-ups"):
+            shown = styles(app)
+            assert len(shown) > 20  # the screen's widgets, each with its styles
+            app.screen.update_node_styles(animate=False)
+            await settle(pilot)
+            assert styles(app) == shown
+            await open_topups(pilot)
 
 
 async def test_a_theme_chosen_on_the_dashboard_shows_on_the_top_ups_screen_when_it_returns(tracker: Tracker) -> None:
