@@ -52,7 +52,12 @@ def test_skip_then_reimport_then_undo(tmp_path: Path) -> None:
         f"Refused rows were written to {tmp_path / 'in.rejects.csv'}",
     ]
     again = run("import", str(write(tmp_path / "again.csv", GOOD)))
-    assert again.stdout.splitlines()[-2] == "0 new, 1 already present, 0 possible duplicates, 0 refused"
+    assert again.exit_code == 0
+    assert again.stdout.splitlines()[-2:] == [
+        "0 new, 1 already present, 0 possible duplicates, 0 refused",
+        "Nothing new to write, so no import batch was made.",  # not a batch to undo that holds nothing
+    ]
+    assert [line.split()[0] for line in run("import", "list").stdout.splitlines()[1:]] == ["1"]
     assert run("import", "undo", "1").stdout == (
         "Undid import batch 1: 1 top-up deleted. 1 line it created, used by nothing else, archived: +7 705 123 4567\n"
     )

@@ -138,6 +138,8 @@ def test_reimporting_the_same_file_adds_nothing(tracker: Tracker, tmp_path: Path
     assert tracker.import_file(path).new == 2
     again = tracker.import_file(path)
     assert again.summary == "0 new, 2 already present, 0 possible duplicates, 0 refused"
+    assert (again.written, again.nothing_new, again.batch_id) == (False, True, None)
+    assert [batch.id for batch in tracker.list_batches()] == [1]  # no empty batch to list or undo
 
 
 def test_deleted_top_ups_still_count_so_nothing_is_resurrected(tracker: Tracker, tmp_path: Path) -> None:

@@ -210,6 +210,8 @@ def _print_report(report: ImportReport, dry_run: bool, verbose: bool = False) ->
         click.echo(_("Possible duplicates were held back; import them anyway with --allow-duplicates."))
     if dry_run:
         click.echo(_("Dry run: nothing was written."))
+    elif report.nothing_new:
+        click.echo(_("Nothing new to write, so no import batch was made."))
     elif not report.written:
         click.echo(_("Nothing was written: fix the refused rows, or import the good ones with --on-error skip."))
     else:

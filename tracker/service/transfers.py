@@ -86,6 +86,8 @@ class TransfersPart(ServiceBase):
             importer = Importer(session, self.store, self._context(), self.clock.now(), bundled, judged)
             importer.run(source, profile, options, report, progress)
             report.written = not options.dry_run and not (report.refused and options.on_error == "abort")
+            if report.written and not (report.new or report.new_lines):
+                report.written, report.nothing_new = False, True  # no batch to list and undo, only an empty one
             if not report.written:
                 discard(session)
                 report.batch_id = None

@@ -38,6 +38,7 @@ class ImportReport:
     refused_rows: int = 0  # rows, where `refused` lists every reason (a row can have several)
     batch_id: int | None = None
     written: bool = False
+    nothing_new: bool = False  # read and stored nothing: every row already present, held back or refused
     rejects_path: str | None = None
     filtered_by: dict[str, list] = field(default_factory=dict)  # operation as written -> [rows, sum of amounts]
     statement: dict[str, object] | None = None  # a bank statement's header and its reconciliation
