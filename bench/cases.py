@@ -197,16 +197,22 @@ class Bench:
         year_sql = (f"SELECT strftime('%Y-%m', occurred_at, 'unixepoch', '+5 hours') AS month, currency, status, "
                     f"count(*) AS n, sum(amount_minor) AS minor FROM topups WHERE {live} AND occurred_at >= "
                     f"{year_start} AND occurred_at < {year_end} GROUP BY 1, 2, 3")  # fmt: skip
-        for name, sql in (("month", month_sql), ("year", year_sql)):
+        month, year = MONTH.strftime("%Y-%m"), ("--from", f"{YEAR}-01", "--to", f"{YEAR}-12")
+        for name, sql, args, target, bound in (
+            ("month", month_sql, ("--month", month), "≤ 1.5×", 1.5),
+            ("year", year_sql, year, "≤ 2×", 2),
+        ):
+            # Under a second each, as a start: as many runs, the report and its script taking turns.
             script = [sys.executable, "-m", "bench.scripts.pandas_report", f"sqlite:///{db}", sql]
-            self.add(Case(f"pandas_{name}", repeat(self.runs, script), self.rows))
+            report = [sys.executable, "-m", "tracker", "report", *args]
+            scripts, reports = Figures(), Figures()
+            for _ in range(self.start_runs):
+                scripts.runs.append(run(script))
+                reports.runs.append(run(report, env=self.env(home)))
+            self.add(Case(f"pandas_{name}", scripts, self.rows))
             if self.sqlite3_shell:
                 self.add(Case(f"sqlite3_{name}", repeat(self.runs, [self.sqlite3_shell, str(db), sql]), self.rows))
-        month = MONTH.strftime("%Y-%m")
-        self.add(Case("report_month", self.topup(home, "report", "--month", month), None, "pandas_month",
-                      "≤ 1.5×", ratio_at_most(1.5)))  # fmt: skip
-        year = self.topup(home, "report", "--from", f"{YEAR}-01", "--to", f"{YEAR}-12")
-        self.add(Case("report_year", year, None, "pandas_year", "≤ 2×", ratio_at_most(2)))
+            self.add(Case(f"report_{name}", reports, None, f"pandas_{name}", target, ratio_at_most(bound)))
 
     def check(self, home: Path) -> None:
         db = home / "topup.sqlite3"
