@@ -1,7 +1,7 @@
 """`python -m bench`: every figure beside its baseline, measured in one run, with issue 21's targets; `--json FILE`
 keeps them.
 
-python -m bench                       # 1 000 000 top-ups, three runs of each case (of a start, nine)
+python -m bench                       # 1 000 000 top-ups, three runs of each case (of a start or a report, nine)
 python -m bench --rows 100000 --quick  # one run of each, under two minutes
 
 With PostgreSQL's server installed, the same import, reports and search also run on a throwaway server (on at most
@@ -68,8 +68,8 @@ def rows(bench: Bench) -> list[tuple[str, ...]]:
 def markdown(bench: Bench, about: dict[str, object]) -> str:
     """The table for the README, with the machine it came from."""
     lines = [
-        f"{bench.rows:,} top-ups, {bench.runs} run(s) of each case ({bench.start_runs} of each start: the commands' "
-        f"and the app's), medians; {about['cpu']}, {about['cores']} cores, "
+        f"{bench.rows:,} top-ups, {bench.runs} run(s) of each case ({bench.start_runs} of each start and "
+        f"report, each beside its baseline), medians; {about['cpu']}, {about['cores']} cores, "
         f"{about['memory_gib']} GiB, Python {about['python']}, SQLite {about['sqlite']}.",
         "",
         "| " + " | ".join(HEADINGS) + " |",
