@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from tests.helpers import BEELINE, KCELL, add
 from tests.receipts import text_pdf
-from tracker.domain.records import TopUpFilter
-from tracker.domain.vocab import Source
+from tracker.domain.records import TopUpFilter, TopUpSort
+from tracker.domain.vocab import SortKey, Source
 from tracker.service import Tracker
 from tracker.storage import search
 
-LETTERS = "abcXYZkaspiKASPIмамаМАМАбабушкаәғқңөұүһіӘҒҚŞ充值话费妈妈手机0123456789 -.#№"
+LETTERS = "abcXYZkaspiKASPIмамаМАМАбабушкаәғқңөұүһіӘҒҚŞ充值话费妈妈手机0123456789 -.#№\"'*:^()+"
 WORDS = st.text(alphabet=LETTERS, min_size=1, max_size=14)
 
 
@@ -33,7 +33,7 @@ def scanned(tracker: Tracker, typed: str) -> set[int]:
 
 @pytest.fixture
 def filled(tracker: Tracker) -> tuple[Tracker, list[str]]:
-    texts = ["Пополнение мамы Kaspi", "KASPI-00172", "充值话费 妈妈", "Бабушка қала", "kaspi.kz", "ӘҒҚ-77", "№ 4512"]
+    texts = ["Пополнение мамы Kaspi", "KASPI-00172", "充值话费 妈妈", "Бабушка қала", "kaspi.kz", "ӘҒҚ-77", "№ 4512", 'said "ok": (x2)* ^+']
     for n, t in enumerate(texts * 3):
         field = ("note", "reference", "provider")[n % 3]
         add(tracker, line=(KCELL, BEELINE)[n % 2], amount=str(1000 + n),
@@ -65,6 +65,42 @@ def test_rare_text_goes_through_the_index_and_common_text_walks(filled: tuple[Tr
         monkeypatch.setattr(search, "RARE", 2)
         assert search.indexed_matches(s, "Бабушка") is None  # common now: the walk finds a page at once
     assert len(found(tracker, "Бабушка")) == 3
+
+
+def test_common_text_far_behind_the_newest_rows_is_gathered_by_the_index(tracker: Tracker, monkeypatch) -> None:
+    """An old provider's name among many newer rows: the walk would pass the whole table for a page, so the index's
+    matches are gathered by the database; text that is also among the newest rows walks. Every page, in every
+    order, is the scan's."""
+    old = [
+        add(tracker, provider="Alipay 支付宝", amount=str(500 + n), occurred_at=f"2026-10-0{n + 1} 09:00")
+        for n in range(6)
+    ]
+    for n in range(12):
+        add(tracker, line=BEELINE, provider="Kaspi.kz" if n % 2 else "Halyk", amount=str(900 + n),
+            occurred_at=f"2026-11-{n + 1:02d} 10:00")  # fmt: skip
+    monkeypatch.setattr(search, "RARE", 3)
+    monkeypatch.setattr(search, "WALK", 4)
+    monkeypatch.setattr(search, "PAGE", 2)
+    sqlite = tracker.engine.dialect.name == "sqlite"  # PostgreSQL's GIN index keeps no order: common text walks
+    with tracker._tx(read_only=True) as s:
+        assert (search.indexed_matches(s, "Alipay") is not None) == sqlite  # six, all behind twelve newer rows
+        assert search.indexed_matches(s, "Kaspi") is None  # six matches among the newest: the walk
+        assert (search.indexed_matches(s, "pay 支") is not None) == sqlite
+    assert found(tracker, "alipay") == {t.id for t in old} == scanned(tracker, "alipay")
+    for sort in (TopUpSort(), TopUpSort(key=SortKey.AMOUNT), TopUpSort(key=SortKey.WHEN, reverse=True)):
+        assert pages(tracker, "Alipay", sort) == pages(tracker, "Alipay", sort, scan=True) != []
+
+
+def pages(tracker: Tracker, typed: str, sort: TopUpSort, scan: bool = False) -> list[list[int]]:
+    """Every page of two, in `sort`'s order, following the cursors."""
+    index = (lambda _s, _text: None) if scan else search.indexed_matches
+    out, after = [], None
+    with patch("tracker.storage.paging.indexed_matches", index):
+        while True:
+            page = tracker.list_topups(TopUpFilter(text=typed), sort=sort, after=after, limit=2)
+            out.append([t.id for t in page.items])
+            if not (after := page.next_cursor):
+                return out
 
 
 def test_a_percent_sign_or_underscore_is_searched_for_as_typed(tracker: Tracker) -> None:
