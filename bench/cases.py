@@ -257,13 +257,13 @@ class Bench:
         the machine in the same state: on a shared 2-core machine the same start took from 0.6 to 0.9 s."""
         with sqlite3.connect(home / "topup.sqlite3") as db:
             number = db.execute("SELECT number FROM lines ORDER BY id LIMIT 1 OFFSET 7").fetchone()[0]
-            reference = db.execute(
-                "SELECT reference FROM topups WHERE reference IS NOT NULL ORDER BY id LIMIT 1 OFFSET ?",
-                (self.rows // 2,),
-            ).fetchone()[0]
+            referenced = "SELECT reference FROM topups WHERE reference IS NOT NULL ORDER BY id LIMIT 1 OFFSET ?"
+            reference = db.execute(referenced, (self.rows // 2,)).fetchone()[0]  # rare: one top-up's
+            old = db.execute(referenced, (self.rows // 10,)).fetchone()[0][:-4]  # its first digits: a run of old ones
+            common = db.execute("SELECT provider FROM topups ORDER BY occurred_at DESC LIMIT 1").fetchone()[0]
         db.close()
         typed_line = "8" + number[2:]  # as people type a Kazakh number
-        probe = [sys.executable, "-m", "bench.tui_probe", typed_line, reference]
+        probe = [sys.executable, "-m", "bench.tui_probe", typed_line, reference, common, old]
         floor = [sys.executable, "-m", "bench.scripts.tui_floor", str(home / "topup.sqlite3")]
         probes, floors = [], []
         for _ in range(self.start_runs):  # short and noisy, as a start is: more runs, each beside its floor
@@ -274,7 +274,9 @@ class Bench:
             "tui_first_table_s": ("< 0.6 s", 0.6),
             "tui_page_down_s": ("< 50 ms", 0.05),
             "tui_filter_line_s": ("< 150 ms", 0.15),
-            "tui_filter_search_s": ("< 100 ms", 0.1),
+            "tui_filter_search_s": ("< 100 ms", 0.1),  # rare text
+            "tui_filter_common_s": ("< 100 ms", 0.1),  # a provider's name: common among the newest rows
+            "tui_filter_old_s": ("< 100 ms", 0.1),  # the first digits of old references: common only long ago
         }
         for key, (target, bound) in targets.items():
             runs = [Run(p[key], 0, "") for p in probes]

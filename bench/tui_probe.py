@@ -1,6 +1,8 @@
 """Drive the real app with Pilot on the benchmark database and print its timings as JSON.
 
-Run as its own process by the benchmark (`python -m bench.tui_probe LINE TEXT`, TOPUP_HOME set), so start-up is
+Run as its own process by the benchmark (`python -m bench.tui_probe LINE RARE COMMON OLD`, TOPUP_HOME set: a line
+as typed, and three texts to search for: rare, common among the newest rows, and common only in old rows), so
+start-up is
 measured as a user meets it: from before the first import (the command's own, then the service and the app loaded
 the way `topup` loads them) to the first filled top-ups table.
 """
@@ -52,7 +54,10 @@ async def keys(app: TopUpApp, *names: str) -> None:
         await asyncio.sleep(0)
 
 
-async def probe(line: str, text: str) -> dict[str, float]:
+SEARCHES = ("tui_filter_search_s", "tui_filter_common_s", "tui_filter_old_s")
+
+
+async def probe(line: str, *texts: str) -> dict[str, float]:
     prepare()  # as `tui.app.run` does before a terminal app starts, so its cost and its effect count here too
     drawings = Drawings(TopUpTable, shown)
     app = TopUpApp(Tracker.open(load_settings()))
@@ -68,7 +73,10 @@ async def probe(line: str, text: str) -> dict[str, float]:
             moved = lambda now: now.row != before and not now.loading  # noqa: B023, E731
             downs.append(await drawings.until(moved, start))
         figures = {"tui_first_table_s": first, "tui_page_down_s": statistics.median(downs)}
-        for name, field, typed in (("tui_filter_line_s", "#line", line), ("tui_filter_search_s", "#search", text)):
+        typed_in = [("tui_filter_line_s", "#line", line)] + [
+            (n, "#search", t) for n, t in zip(SEARCHES, texts, strict=True)
+        ]
+        for name, field, typed in typed_in:
             generation = table._generation
             app.screen.query_one(field).focus()
             await keys(app, *typed[:-1])
@@ -86,4 +94,4 @@ async def probe(line: str, text: str) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(probe(sys.argv[1], sys.argv[2]))))
+    print(json.dumps(asyncio.run(probe(*sys.argv[1:]))))

@@ -23,8 +23,8 @@ from tests.pgserver import server_bindir
 
 CASES = ["import", "reimport", "export", "pandas_month", "pandas_year", "report_month", "report_year", "check",
          "list_newest", "list_deep", "tui_floor", "tui_first_table", "tui_page_down", "tui_filter_line",
-         "tui_filter_search", "python_executemany", "schema_executemany", "python_startup", "cli_startup",
-         "cli_startup_list"]  # fmt: skip
+         "tui_filter_search", "tui_filter_common", "tui_filter_old", "python_executemany", "schema_executemany",
+         "python_startup", "cli_startup", "cli_startup_list"]  # fmt: skip
 SHELL_CASES = ["sqlite3_import", "sqlite3_export", "sqlite3_month", "sqlite3_year", "sqlite3_groupby_all"]
 PG_CASES = ["psql_copy", "pg_import", "pg_pandas_month", "psql_month", "pg_pandas_year", "psql_year",
             "pg_report_month", "pg_report_year", "pg_sql_like", "pg_search"]  # fmt: skip
