@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from pathlib import Path
+from unittest.mock import patch
 
 from textual.widgets import Input, Static
 from textual.widgets.data_table import ColumnKey
@@ -160,3 +162,31 @@ async def test_a_core_refusal_is_a_notification_not_a_traceback(tracker: Tracker
         await settle(pilot)
         assert any("no such file" in str(n.message) for n in app._notifications)
         assert app.is_running
+
+
+async def test_a_search_keeps_the_rows_shown_until_its_answer_replaces_them(tracker: Tracker) -> None:
+    """No empty table flashes between typing and the answer: the rows stay until the new first page comes, then
+    only its rows are shown; text that matches nothing empties the table."""
+    add(tracker, note="Kaspi for mum", occurred_at="2026-11-20 10:00")
+    add(tracker, note="cash at the office", amount="3000", occurred_at="2026-11-21 10:00")
+    held, listed = threading.Event(), tracker.list_topups
+
+    def slow_list(*args, **kwargs):  # the database taking its time, as on a million rows
+        held.wait(5)
+        return listed(*args, **kwargs)
+
+    app = TopUpApp(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_topups(pilot)
+        assert table.row_count == 2
+        with patch.object(tracker, "list_topups", slow_list):
+            app.screen.query_one("#search", Input).value = "Kaspi"
+            await pilot.pause(0.3)  # past the filter's wait for typing to pause: the page is asked for
+            assert table._loading and table.row_count == 2 and len(table.records) == 2
+            held.set()
+            await settle(pilot)
+        assert [r.note for r in table.records.values()] == ["Kaspi for mum"] and table.row_count == 1
+        app.screen.query_one("#search", Input).value = "nothing like it"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert table.row_count == 0 and table.records == {}

@@ -70,6 +70,7 @@ class TopUpTable(ReportsWorkerErrors, PlainCells):
         self._more = False
         self._loading = False
         self._generation = 0  # bumped by every reload; a page from an older generation is dropped
+        self._replaced = False  # the rows shown are the last reload's, kept until its first page replaces them
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -97,20 +98,25 @@ class TopUpTable(ReportsWorkerErrors, PlainCells):
             self.add_column(_(TITLES[key]) + (arrow if sorted_here else ""), key=key)
 
     def reload(self, filters: TopUpFilter | None = None, order: TopUpSort | None = None) -> None:
-        """Start again from the first top-up in the order (after a filter or order change, or a save)."""
+        """Start again from the first top-up in the order (after a filter or order change, or a save). The rows
+        shown stay until the new first page replaces them: drawing an empty table in between competed with the
+        query for Python's lock and made a search's answer come 20-40 ms later, and flickered."""
         if filters is not None:
             self.filters = filters
         self._cursor, self._more = None, False
         self._generation += 1
-        self.records.clear()
-        if order is not None and order != self.order:
+        self._replaced = True
+        if order is not None and order != self.order:  # the headers change at once: their arrow shows the order
             self.order = order
-            self.clear(columns=True)
+            self._clear_rows(columns=True)
             self._add_columns()
-        else:
-            self.clear()
         self._loading = True
         self._load(self.filters, self.order, None, self._generation)
+
+    def _clear_rows(self, columns: bool = False) -> None:
+        self._replaced = False
+        self.records.clear()
+        self.clear(columns=columns)
 
     def order_by(self, column: str) -> bool:
         """Sort by a column, the expected way first and the other way when it is sorted by it already; False when
@@ -146,6 +152,8 @@ class TopUpTable(ReportsWorkerErrors, PlainCells):
     def _show(self, page: Page, after: str | None, generation: int) -> None:
         if generation != self._generation or after != self._cursor:  # superseded by a reload meanwhile
             return
+        if self._replaced:
+            self._clear_rows()
         colours = self.app.get_css_variables()  # once a page: the theme's colour system is built anew each call
         for record in page.items:
             key = str(record.id)
