@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from sqlalchemy import JSON, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from tracker.domain import collector
 from tracker.domain.errors import Conflict, InvalidInput, NotFound, StorageError, field_error
 from tracker.domain.i18n import _
 from tracker.domain.records import BatchRecord, ImportOptions, ImportReport, TopUpFilter, UndoResult
@@ -198,7 +199,7 @@ class TransfersPart(ServiceBase):
         writing stops (a closed pipe, a full disk): their statement ends while its connection is still open."""
         from tracker.flows.exporting.writer import write_rows
 
-        with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages:
+        with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages, collector.bulk():
             return write_rows(pages, out, progress=progress)
 
     def export_bundle(
@@ -206,7 +207,7 @@ class TransfersPart(ServiceBase):
     ) -> tuple[int, int]:
         from tracker.flows.exporting.bundles import write_bundle
 
-        with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages:
+        with self._tx(read_only=True) as s, closing(self._pages(s, filters, mask)) as pages, collector.bulk():
             return write_bundle(Path(path), pages, s, self.store, progress=progress)
 
     def _pages(self, s: Session, filters: TopUpFilter | None, mask: bool) -> Iterator[list[list[str]]]:
