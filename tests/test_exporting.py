@@ -12,6 +12,7 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +26,7 @@ from tracker.domain.formulas import neutralise, unescape
 from tracker.domain.records import NewTopUp, TopUpFilter, TopUpSort
 from tracker.domain.settings import load_settings, sqlite_url
 from tracker.domain.vocab import Channel, RefKind, Source, Status
-from tracker.flows.exporting.rows import iter_pages
+from tracker.flows.exporting.rows import iter_pages, local_time
 from tracker.flows.exporting.writer import PageText, record_cells
 from tracker.service import Tracker
 from tracker.storage import db
@@ -244,3 +245,21 @@ def test_the_quick_rows_are_the_bytes_csv_writes(page: list[list[str]]) -> None:
     csv.writer(expected, lineterminator="\r\n").writerows(page)
     assert PageText().text(page) == expected.getvalue()
     assert list(csv.reader(io.StringIO(PageText().text(page), newline=""))) == page
+
+
+ZONES = ["Asia/Almaty", "Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe", "Europe/London",
+         "America/Goose_Bay", "America/Detroit"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(zone=st.sampled_from(ZONES), instants=st.lists(st.integers(-(2**31), 2**33), min_size=1, max_size=30))
+def test_stored_instants_are_shown_as_the_zone_shows_them(zone: str, instants: list[int]) -> None:
+    """Hours are made text once each; every instant's text is still its own, across clock changes (London's,
+    Lord Howe's half hour, Almaty's 2024 move to +05:00, Goose Bay's and Detroit's a minute past a UTC hour) and in
+    half- and quarter-hour zones."""
+    here = ZoneInfo(zone)
+    changes = [1709229600, 1711846800, 1712505600, 1698508800, 544593660, -80506740]  # met second by second
+    around = [at + d for at in changes for d in (-3601, -1, 0, 1, 1799, 3599)]
+    shown = local_time(here)
+    for instant in instants + around:
+        assert shown(instant) == datetime.fromtimestamp(instant, here).isoformat(timespec="seconds"), instant

@@ -128,18 +128,44 @@ def _receipts(s: Connection, ids: list[int]) -> dict[int, str]:
     return {k: ";".join(v) for k, v in found.items()}
 
 
+_MINUTES_SECONDS = [f"{m:02d}:{s:02d}" for m in range(60) for s in range(60)]
+_HOURS_KEPT = 100_000  # eleven years of hours, a few MiB
+
+
 def local_time(zone: ZoneInfo) -> Callable[[int | datetime | None], str]:
-    """A stored instant (epoch seconds on SQLite, an aware timestamp on PostgreSQL) as `clock.iso_local` text."""
+    """A stored instant (epoch seconds on SQLite, an aware timestamp on PostgreSQL) as `clock.iso_local` text.
+
+    Epoch seconds are made text an hour at a time: `fromtimestamp` and `isoformat` cost 1.5 µs an instant, a
+    tenth of an export. Where the zone's offset is the same at both ends of a UTC hour, and whole hours (Almaty's,
+    Beijing's), that hour's instants are its local text up to the minute, then minutes and seconds from a table;
+    any other hour (a half-hour zone, a clock change within it) is made instant by instant as before."""
     from_seconds = datetime.fromtimestamp
+    hours: dict[int, tuple[str, str] | None] = {}
 
     def text(value: int | datetime | None) -> str:
         if value is None:
             return ""
-        if value.__class__ is int:
+        if value.__class__ is not int:
+            return value.astimezone(zone).isoformat(timespec="seconds")  # type: ignore[union-attr]
+        hour, within = divmod(value, 3600)  # type: ignore[operator]
+        parts = hours.get(hour, False)
+        if parts is False:
+            parts = hours[hour] = _hour_parts(from_seconds(hour * 3600, zone), from_seconds(hour * 3600 + 3599, zone))
+            if len(hours) > _HOURS_KEPT:
+                hours.clear()
+        if parts is None:
             return from_seconds(value, zone).isoformat(timespec="seconds")  # type: ignore[arg-type]
-        return value.astimezone(zone).isoformat(timespec="seconds")  # type: ignore[union-attr]
+        return parts[0] + _MINUTES_SECONDS[within] + parts[1]
 
     return text
+
+
+def _hour_parts(start: datetime, end: datetime) -> tuple[str, str] | None:
+    """("2026-11-20T10:", "+05:00") for an hour whose local text differs only in minutes and seconds."""
+    if start.utcoffset() != end.utcoffset() or start.minute or start.second:
+        return None
+    shown = start.isoformat(timespec="seconds")
+    return shown[:14], shown[19:]
 
 
 def _uid_text(value: bytes | uuid.UUID) -> str:
