@@ -9,6 +9,7 @@ from unittest.mock import patch
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from tests.helpers import BEELINE, KCELL, add
 from tests.receipts import text_pdf
@@ -33,7 +34,16 @@ def scanned(tracker: Tracker, typed: str) -> set[int]:
 
 @pytest.fixture
 def filled(tracker: Tracker) -> tuple[Tracker, list[str]]:
-    texts = ["Пополнение мамы Kaspi", "KASPI-00172", "充值话费 妈妈", "Бабушка қала", "kaspi.kz", "ӘҒҚ-77", "№ 4512", 'said "ok": (x2)* ^+']
+    texts = [
+        "Пополнение мамы Kaspi",
+        "KASPI-00172",
+        "充值话费 妈妈",
+        "Бабушка қала",
+        "kaspi.kz",
+        "ӘҒҚ-77",
+        "№ 4512",
+        'said "ok": (x2)* ^+',
+    ]
     for n, t in enumerate(texts * 3):
         field = ("note", "reference", "provider")[n % 3]
         add(tracker, line=(KCELL, BEELINE)[n % 2], amount=str(1000 + n),
@@ -141,3 +151,7 @@ def test_an_import_indexes_its_rows_at_the_end_and_keeps_the_trigger(tracker: Tr
     assert not tracker.import_file(refused).written  # all or nothing: rolled back, the trigger's removal too
     later = add(tracker, note="typed after", occurred_at="2026-11-02 10:00")
     assert found(tracker, "typed after") == {later.id} and found(tracker, "BAD-1") == set()
+    if tracker.engine.dialect.name == "sqlite":  # the import's unmerged writing ends with it: later writes merge
+        with tracker._tx(read_only=True) as s:
+            merging = s.execute(text("SELECT v FROM topup_search_config WHERE k = 'automerge'")).scalar()
+        assert merging in (None, search.AUTOMERGE)

