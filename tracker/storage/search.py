@@ -61,24 +61,30 @@ def indexed_matches(s: Session, typed: str) -> ColumnElement[bool] | None:
     asked = {"pattern": f"%{needle}%" if dialect == "sqlite" else f"%{escape_like(needle)}%"}
     if dialect == "sqlite":
         asked["phrase"] = '"' + needle.replace('"', '""') + '"'  # the text as one FTS5 string, taken literally
-    found: set[int] = set()
-    for part, newest in _PARTS[dialect]:  # each part stops at its LIMIT; a UNION would gather every match first
-        ordered = f"{part} ORDER BY {newest} DESC" if newest else part
-        found.update(s.execute(text(f"{ordered} LIMIT {RARE + 1}"), asked).scalars().all())  # fetchall: 3× quicker
-        if len(found) > RARE:
-            return _common(s, dialect, asked, found)
+    parts = _PARTS[dialect]
+    # Counted first, in the database: fetching 5 001 ids of common text one step at a time, each step taking
+    # Python's lock back from the app drawing meanwhile, cost 25 ms in the app against 9 ms counted.
+    counted = [
+        s.execute(text(f"SELECT count(*) FROM ({part} LIMIT {RARE + 1}) AS found"), asked).scalar() for part, _ in parts
+    ]
+    if sum(counted) > RARE:  # each part stops at its LIMIT; a UNION would gather every match first
+        return _common(s, dialect, asked)
+    found = {
+        i for (part, _), n in zip(parts, counted, strict=True) if n for i in s.execute(text(part), asked).scalars()
+    }
     return TopUp.id.in_(sorted(found)) if found else false()
 
 
-def _common(s: Session, dialect: str, asked: dict[str, str], newest: set[int]) -> ColumnElement[bool] | None:
-    """Common text: None (the walk) when a page of the `newest` matches found lies within WALK rows of the newest
-    row (always on PostgreSQL, whose GIN indexes give no order); otherwise every match, gathered by the database
-    in one subquery."""
+def _common(s: Session, dialect: str, asked: dict[str, str]) -> ColumnElement[bool] | None:
+    """Common text: None (the walk) when the PAGE-th newest match lies within WALK rows of the newest row (always
+    on PostgreSQL, whose GIN indexes give no order); otherwise every match, gathered by the database in one
+    subquery."""
     if dialect != "sqlite":
         return None
+    part, newest = _PARTS[dialect][0]
+    page_end = s.execute(text(f"{part} ORDER BY {newest} DESC LIMIT 1 OFFSET {PAGE}"), asked).scalar()
     top = s.scalar(text("SELECT max(id) FROM topups")) or 0
-    page_end = sorted(newest, reverse=True)[min(PAGE, len(newest) - 1)]
-    if top - page_end <= WALK:
+    if page_end is None or top - page_end <= WALK:  # FTS5 walks its ids newest first at no cost
         return None
     params = [bindparam(name, value, unique=True) for name, value in asked.items()]
     matches = text(" UNION ".join(part for part, _ in _PARTS[dialect])).bindparams(*params)
