@@ -136,7 +136,8 @@ def _key(cursor: tuple[datetime, int]) -> ColumnElement:
 def filtered(query: Select, f: TopUpFilter, s: Session | None = None) -> Select:
     """Add the filter's conditions; line and status have an index on (column, occurred_at), the rest are checked
     while walking the time index newest first (a page of one channel among ten is found at once). Text that is
-    rare is found through the trigram index when `s` can ask it (see `search`), common text by the walk."""
+    rare, or common only long ago, is found through the trigram index when `s` can ask it (see `search`), common
+    text by the walk; the index's candidates, when it gives only those, pass the walk's own test."""
     if not f.include_deleted:
         query = query.where(TopUp.deleted_at.is_(None))
     if f.start is not None:
@@ -149,9 +150,10 @@ def filtered(query: Select, f: TopUpFilter, s: Session | None = None) -> Select:
         query = query.where(TopUp.status == f.status.value)
     if f.channel:
         query = query.where(TopUp.channel == f.channel.value)
-    if f.text and s is not None and (found := indexed_matches(s, f.text)) is not None:
-        query = query.where(found)
-    elif f.text:
+    found = indexed_matches(s, f.text) if f.text and s is not None else None
+    if found is not None:
+        query = query.where(found.where)
+    if f.text and (found is None or not found.exact):
         pattern = "%" + escape_like(f.text.strip()) + "%"
         in_receipt = select(Receipt.id).where(Receipt.topup_id == TopUp.id, TextContains(Receipt.read_text, pattern))
         fields = (TextContains(c, pattern) for c in (TopUp.reference, TopUp.provider, TopUp.note))

@@ -1,23 +1,25 @@
 """Text search through the trigram index (FTS5 on SQLite, pg_trgm's GIN indexes on PostgreSQL).
 
-The index never changes what is found, only how fast: on SQLite its LIKE follows LIKE's own rules, so a search
-finds exactly what the scan finds. It is fast for rare text and slow for common text (a million matching rowids),
-and a time-ordered scan is the reverse (a page of common text is found in the first thousand rows). So a search
-first asks the index for up to RARE matches, one column at a time (a UNION gathers every match of common text
-before its LIMIT: 240 ms for a provider's name at a million rows, 25 ms a column at a time). If there are no more,
-those rows are the answer. If there are more, the text is common, and the walk finds a page at once, unless the
-newest matches lie far behind the newest rows (an old provider, a run of old references): then the walk would pass
-most of the table (0.45 s at a million), and the database gathers the index's matches instead, which costs their
-number (30–140 ms for 10 000–100 000 matches). Row ids stand in for time there, as rows mostly come in time order;
-a wrong guess costs speed, never a row. On PostgreSQL each column's ILIKE uses its trigram index, where a single OR
-with the receipts' EXISTS made the planner walk the table (117 ms for a rare reference at 100 000 rows, under 1 ms
-by the indexes); GIN keeps no order, so common text there always walks.
+The index never changes what is found, only how fast: on SQLite its candidates are checked by LIKE's own rules, so
+a search finds exactly what the scan finds. It is fast for rare text and slow for common text (a million matching
+rowids), and a time-ordered scan is the reverse (a page of common text is found in the first thousand rows). So a
+search first counts the index's candidates up to RARE + 1, each part stopping at its LIMIT (a UNION gathers every
+match of common text before its LIMIT: 240 ms for a provider's name at a million rows). If there are no more, the
+checked matches are the answer. If there are more, the text is common, and the walk finds a page at once (8-9 ms
+for a page of a provider's name), unless the newest candidates lie far behind the newest rows (an old provider, a
+run of old references): then the walk would pass most of the table (0.45 s at a million), and the database gathers
+the candidates instead and checks only those, which costs their number (35 ms for 8 000-10 000, 0.18 s for
+100 000). Row ids stand in for time there, as rows mostly come in time order; a wrong guess costs speed, never a
+row. On PostgreSQL each column's ILIKE uses its trigram index, where a single OR with the receipts' EXISTS made the
+planner walk the table (117 ms for a rare reference at 100 000 rows, under 1 ms by the indexes); GIN keeps no
+order, so common text there always walks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, bindparam, column, false, text
 from sqlalchemy.orm import Session
@@ -31,22 +33,34 @@ MIN_CHARS = 3  # a trigram index needs three characters
 _LIKE_SPECIALS = ("%", "_", "/")  # SQLite's FTS5 answers LIKE without ESCAPE only
 SEARCHED = ("reference", "provider", "note")
 _CHECKED = " OR ".join(f"{c} LIKE :pattern" for c in SEARCHED)
-# (statement, its ids newest first). SQLite: the three columns in one pass of the index (its MATCH folds letter
-# case in every script, so it finds a superset), each candidate checked by LIKE's own rules: 4–12 ms where a LIKE
-# per column took 12–33 ms. PostgreSQL: a column at a time, each through its own trigram index.
-_SQLITE_TOPUPS = f"SELECT rowid FROM topup_search WHERE topup_search MATCH :phrase AND ({_CHECKED})"
+# (candidates, the test that makes them exact, their ids newest first). SQLite: the three columns in one pass of
+# the index. Its MATCH folds letter case in every script, so it finds a superset, and LIKE checks each candidate by
+# its own rules; that check reads the row, so counting candidates takes 1-2 ms where counting checked matches of
+# common text took 10. PostgreSQL: a column at a time, each ILIKE exact through its own trigram index.
+_SQLITE_TOPUPS = "SELECT rowid FROM topup_search WHERE topup_search MATCH :phrase"
 _SQLITE_RECEIPTS = (
     "SELECT r.topup_id FROM receipt_search JOIN receipts r ON r.id = receipt_search.rowid "
-    "WHERE receipt_search MATCH :phrase AND receipt_search.read_text LIKE :pattern"
+    "WHERE receipt_search MATCH :phrase"
 )
-_PG_COLUMNS = [(f"SELECT id FROM topups WHERE {c} ILIKE :pattern ESCAPE '/'", None) for c in SEARCHED]
+_PG_COLUMNS = [(f"SELECT id FROM topups WHERE {c} ILIKE :pattern ESCAPE '/'", "", None) for c in SEARCHED]
 _PARTS = {
-    "sqlite": [(_SQLITE_TOPUPS, "rowid"), (_SQLITE_RECEIPTS, "receipt_search.rowid")],
-    "postgresql": [*_PG_COLUMNS, ("SELECT topup_id FROM receipts WHERE read_text ILIKE :pattern ESCAPE '/'", None)],
+    "sqlite": [
+        (_SQLITE_TOPUPS, f" AND ({_CHECKED})", "rowid"),
+        (_SQLITE_RECEIPTS, " AND receipt_search.read_text LIKE :pattern", "receipt_search.rowid"),
+    ],
+    "postgresql": [*_PG_COLUMNS, ("SELECT topup_id FROM receipts WHERE read_text ILIKE :pattern ESCAPE '/'", "", None)],
 }
 
 
-def indexed_matches(s: Session, typed: str) -> ColumnElement[bool] | None:
+class Matches(NamedTuple):
+    """What the index found: the top-ups themselves (`exact`), or candidates that must still pass the scan's own
+    test of the text, which is then made only on them."""
+
+    where: ColumnElement[bool]
+    exact: bool
+
+
+def indexed_matches(s: Session, typed: str) -> Matches | None:
     """The top-ups whose reference, provider, note or receipt text holds `typed`, by the index, when it is rare
     there or its newest matches are old; None when the scan should look (no index, text too short, on SQLite with
     LIKE's special characters, or common text among the newest rows)."""
@@ -62,33 +76,31 @@ def indexed_matches(s: Session, typed: str) -> ColumnElement[bool] | None:
     if dialect == "sqlite":
         asked["phrase"] = '"' + needle.replace('"', '""') + '"'  # the text as one FTS5 string, taken literally
     parts = _PARTS[dialect]
-    # Counted first, in the database: fetching 5 001 ids of common text one step at a time, each step taking
-    # Python's lock back from the app drawing meanwhile, cost 25 ms in the app against 9 ms counted.
-    counted = [
-        s.execute(text(f"SELECT count(*) FROM ({part} LIMIT {RARE + 1}) AS found"), asked).scalar() for part, _ in parts
-    ]
-    if sum(counted) > RARE:  # each part stops at its LIMIT; a UNION would gather every match first
+    # Counted in the database, each part stopping at its LIMIT (a UNION would gather every match first): fetching
+    # 5 001 ids a step at a time, each step taking Python's lock back from the app meanwhile, cost 25 ms there.
+    limited = "SELECT count(*) FROM ({part} LIMIT {n}) AS found"
+    counted = [s.execute(text(limited.format(part=part, n=RARE + 1)), asked).scalar() for part, _, _ in parts]
+    if sum(counted) > RARE:
         return _common(s, dialect, asked)
-    found = {
-        i for (part, _), n in zip(parts, counted, strict=True) if n for i in s.execute(text(part), asked).scalars()
-    }
-    return TopUp.id.in_(sorted(found)) if found else false()
+    exact = [text(part + check) for (part, check, _), n in zip(parts, counted, strict=True) if n]
+    found = {topup_id for statement in exact for topup_id in s.execute(statement, asked).scalars()}
+    return Matches(TopUp.id.in_(sorted(found)) if found else false(), exact=True)
 
 
-def _common(s: Session, dialect: str, asked: dict[str, str]) -> ColumnElement[bool] | None:
-    """Common text: None (the walk) when the PAGE-th newest match lies within WALK rows of the newest row (always
-    on PostgreSQL, whose GIN indexes give no order); otherwise every match, gathered by the database in one
-    subquery."""
+def _common(s: Session, dialect: str, asked: dict[str, str]) -> Matches | None:
+    """Common text: None (the walk) when the PAGE-th newest candidate lies within WALK rows of the newest row
+    (always on PostgreSQL, whose GIN indexes give no order); otherwise the candidates, gathered by the database in
+    one subquery, the scan's test made on them alone."""
     if dialect != "sqlite":
         return None
-    part, newest = _PARTS[dialect][0]
+    part, _, newest = _PARTS[dialect][0]
     page_end = s.execute(text(f"{part} ORDER BY {newest} DESC LIMIT 1 OFFSET {PAGE}"), asked).scalar()
     top = s.scalar(text("SELECT max(id) FROM topups")) or 0
     if page_end is None or top - page_end <= WALK:  # FTS5 walks its ids newest first at no cost
         return None
-    params = [bindparam(name, value, unique=True) for name, value in asked.items()]
-    matches = text(" UNION ".join(part for part, _ in _PARTS[dialect])).bindparams(*params)
-    return TopUp.id.in_(matches.columns(column("id", Integer)))
+    phrase = bindparam("phrase", asked["phrase"], unique=True)
+    candidates = text(" UNION ".join(part for part, _, _ in _PARTS[dialect])).bindparams(phrase)
+    return Matches(TopUp.id.in_(candidates.columns(column("id", Integer))), exact=False)
 
 
 def escape_like(needle: str) -> str:
