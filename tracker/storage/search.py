@@ -72,34 +72,48 @@ def indexed_matches(s: Session, typed: str) -> Matches | None:
         return None
     if not has_index(s):
         return None
-    asked = {"pattern": f"%{needle}%" if dialect == "sqlite" else f"%{escape_like(needle)}%"}
-    if dialect == "sqlite":
-        asked["phrase"] = '"' + needle.replace('"', '""') + '"'  # the text as one FTS5 string, taken literally
-    parts = _PARTS[dialect]
-    # Counted in the database, each part stopping at its LIMIT (a UNION would gather every match first): fetching
-    # 5 001 ids a step at a time, each step taking Python's lock back from the app meanwhile, cost 25 ms there.
+    if dialect == "postgresql":
+        return _postgresql_matches(s, {"pattern": f"%{escape_like(needle)}%"})
+    phrase = '"' + needle.replace('"', '""') + '"'  # the text as one FTS5 string, taken literally
+    return _sqlite_matches(s, {"pattern": f"%{needle}%", "phrase": phrase})
+
+
+def _sqlite_matches(s: Session, asked: dict[str, str]) -> Matches | None:
+    """Candidates counted in the database, each part stopping at its LIMIT: fetching 5 001 ids a step at a time,
+    each step taking Python's lock back from the app meanwhile, cost 25 ms there. Rare text's are then checked."""
+    parts = _PARTS["sqlite"]
     limited = "SELECT count(*) FROM ({part} LIMIT {n}) AS found"
     counted = [s.execute(text(limited.format(part=part, n=RARE + 1)), asked).scalar() for part, _, _ in parts]
     if sum(counted) > RARE:
-        return _common(s, dialect, asked)
+        return _common(s, asked)
     exact = [text(part + check) for (part, check, _), n in zip(parts, counted, strict=True) if n]
-    found = {topup_id for statement in exact for topup_id in s.execute(statement, asked).scalars()}
+    return _exactly({topup_id for statement in exact for topup_id in s.execute(statement, asked).scalars()})
+
+
+def _postgresql_matches(s: Session, asked: dict[str, str]) -> Matches | None:
+    """Each exact part fetched up to its LIMIT; common text walks, as GIN indexes give no order to choose by."""
+    found: set[int] = set()
+    for part, _, _ in _PARTS["postgresql"]:
+        found.update(s.execute(text(f"{part} LIMIT {RARE + 1}"), asked).scalars().all())
+        if len(found) > RARE:
+            return None
+    return _exactly(found)
+
+
+def _exactly(found: set[int]) -> Matches:
     return Matches(TopUp.id.in_(sorted(found)) if found else false(), exact=True)
 
 
-def _common(s: Session, dialect: str, asked: dict[str, str]) -> Matches | None:
-    """Common text: None (the walk) when the PAGE-th newest candidate lies within WALK rows of the newest row
-    (always on PostgreSQL, whose GIN indexes give no order); otherwise the candidates, gathered by the database in
-    one subquery, the scan's test made on them alone."""
-    if dialect != "sqlite":
-        return None
-    part, _, newest = _PARTS[dialect][0]
+def _common(s: Session, asked: dict[str, str]) -> Matches | None:
+    """Common text on SQLite: None (the walk) when the PAGE-th newest candidate lies within WALK rows of the newest
+    row; otherwise the candidates, gathered by the database in one subquery, the scan's test made on them alone."""
+    part, _, newest = _PARTS["sqlite"][0]
     page_end = s.execute(text(f"{part} ORDER BY {newest} DESC LIMIT 1 OFFSET {PAGE}"), asked).scalar()
     top = s.scalar(text("SELECT max(id) FROM topups")) or 0
     if page_end is None or top - page_end <= WALK:  # FTS5 walks its ids newest first at no cost
         return None
     phrase = bindparam("phrase", asked["phrase"], unique=True)
-    candidates = text(" UNION ".join(part for part, _, _ in _PARTS[dialect])).bindparams(phrase)
+    candidates = text(" UNION ".join(part for part, _, _ in _PARTS["sqlite"])).bindparams(phrase)
     return Matches(TopUp.id.in_(candidates.columns(column("id", Integer))), exact=False)
 
 
