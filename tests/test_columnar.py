@@ -199,6 +199,28 @@ def test_a_second_process_reads_a_large_file_and_its_chunks_are_stored(
     assert said[0].startswith("4500 new") and len(stored) == 4500
 
 
+def test_blank_records_and_line_breaks_in_cells_cut_the_same_chunks_in_every_process(
+    backend: str, templates: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each reading process passes the chunks another checks by csv alone: blank records around the chunks' edges
+    and a note across two lines must leave every process cutting the file at the same rows, so nothing is read
+    twice or missed."""
+    rows = _valid_rows(4500)
+    note = COLUMNS.index("note")
+    for at in (1999, 3001):
+        cells = rows[at].split(",")
+        cells[note] = '"two\nlines, one note"'
+        rows[at] = ",".join(cells)
+    for at in (4400, 2001, 2000, 1999, 10):  # blank records before, on and after a chunk's edge
+        rows.insert(at, "" if at % 2 else ",,,")
+    path = tmp_path / "blanks.csv"
+    path.write_text("\n".join([",".join(COLUMNS), *rows]) + "\n", encoding="utf-8")
+    columns, ahead_of = both_ways(backend, templates, tmp_path, path, monkeypatch, ("columns", "ahead"))
+    assert columns[0][0].startswith("4500 new, 0 already present, 0 possible duplicates, 0 refused")
+    assert ahead_of == columns
+    assert sum("two\nlines, one note" in row for row in ahead_of[1]) == 2  # stored rows, note whole
+
+
 def test_when_the_second_process_stops_midway_the_rest_is_read_here_once(
     backend: str, templates: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC
-from itertools import dropwhile, islice
+from itertools import count, islice
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -33,7 +33,7 @@ from tracker.domain.canonical import ParseContext
 from tracker.domain.clock import zone
 from tracker.flows.importing.columnar import ColumnarReader
 from tracker.flows.importing.profile import Profile
-from tracker.flows.importing.reading import Rows, SourceFile
+from tracker.flows.importing.reading import Rows, SourceFile, filled
 
 # Below this size the second process's start (about 0.3 s: a fresh interpreter importing topup's readers) costs
 # more than it saves: about 20 000 rows of topup's own CSV.
@@ -68,16 +68,21 @@ def _plan(source: SourceFile, profile: Profile, ctx: ParseContext, zone_name: st
 
 def chunks(rows: Rows, plan: Plan, *, after: int = 1, share: tuple[int, int] = (0, 1)) -> Iterator[Chunk]:
     """The chunks of `rows` from the row after `after` (the header is row 1); with `share` (k, n), only every n-th
-    chunk from the k-th (the others are read past, not checked)."""
+    chunk from the k-th (the others are read past, not checked). A chunk is `plan.size` records, blank ones
+    included, so that every reading process cuts the file at the same rows while passing the others' chunks by
+    csv alone (`Rows.skip`); its blank records are left out."""
     reader = ColumnarReader(plan.ctx, plan.index, unescapes=plan.profile.unescape_formulas) if plan.by_column else None
     width, receipts = len(rows.header), plan.index.get("receipts")
-    numbered = dropwhile(lambda item: item[0] <= after, iter(rows))
+    rows.skip(after - 1)
+    records = rows.records()
     mine, every = share
-    turn = 0
-    while batch := list(islice(numbered, plan.size)):
-        turn += 1
-        if (turn - 1) % every != mine:
+    for turn in count():
+        if turn % every != mine:
+            if rows.skip(plan.size) < plan.size:
+                return
             continue
+        taken = list(islice(records, plan.size))
+        batch = [(number, cells) for number, cells in taken if filled(cells)]
         whole = [cells for _number, cells in batch if len(cells) == width]
         read = iter(reader.read(whole)) if reader and whole else None
         items: list[Item] = []
@@ -88,7 +93,10 @@ def chunks(rows: Rows, plan: Plan, *, after: int = 1, share: tuple[int, int] = (
             else:
                 shas = cells[receipts].split(";") if receipts is not None and cells[receipts] else ()
                 items.append((number, staged, tuple(s for s in shas if s)))
-        yield rows.bytes_read, items
+        if taken:
+            yield rows.bytes_read, items
+        if len(taken) < plan.size:
+            return
 
 
 def read_ahead(rows: Rows, plan: Plan) -> Iterator[Chunk]:

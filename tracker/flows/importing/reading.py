@@ -9,8 +9,10 @@ import codecs
 import csv
 import hashlib
 import io
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -88,6 +90,7 @@ class Rows:
         self.delimiter = profile.delimiter or self._sniff()
         self._reader = csv.reader(self._text, delimiter=self.delimiter)
         self.header = self._read_header()
+        self._number = 1  # the last record's row number: the header's
 
     def _sniff(self) -> str:
         with self.source.path.open(encoding=self.source.encoding, newline="", errors="replace") as handle:
@@ -111,17 +114,30 @@ class Rows:
         return [h.strip().lstrip("\ufeff") for h in header]
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        number = 1
+        return ((number, cells) for number, cells in self.records() if filled(cells))
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """Every record after the header with its row number, blank ones too."""
         while True:
             try:
                 cells = next(self._reader)
             except StopIteration:
                 return
             except (UnicodeDecodeError, csv.Error) as exc:
-                raise self._broken(number + 1, exc) from None
-            number += 1
-            if any(c.strip() for c in cells):
-                yield number, cells
+                raise self._broken(self._number + 1, exc) from None
+            self._number += 1
+            yield self._number, cells
+
+    def skip(self, count: int) -> int:
+        """Read past up to `count` records without a Python step per record (a reading process passes the chunks
+        another one checks: half of each one's reading); returns how many there were."""
+        try:
+            last = deque(enumerate(islice(self._reader, count), 1), maxlen=1)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise self._broken(self._number + 1, exc) from None
+        skipped = last[0][0] if last else 0
+        self._number += skipped
+        return skipped
 
     def _broken(self, row: int, exc: Exception) -> InvalidInput:
         if isinstance(exc, UnicodeDecodeError):
@@ -189,3 +205,9 @@ def _row_of_line(source: SourceFile, delimiter: str, line: int) -> int:
             if reader.line_num >= line:
                 return row
     return line
+
+
+def filled(cells: list[str]) -> bool:
+    """Whether a record holds anything (a blank line, or only separators and spaces, is no row); its first cell
+    mostly says so at once."""
+    return bool(cells) and (bool(cells[0].strip()) or any(c.strip() for c in cells))
