@@ -70,7 +70,6 @@ class TopUpTable(ReportsWorkerErrors, PlainCells):
         self._more = False
         self._loading = False
         self._generation = 0  # bumped by every reload; a page from an older generation is dropped
-        self._replaced = False  # the rows shown are the last reload's, kept until its first page replaces them
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -105,7 +104,6 @@ class TopUpTable(ReportsWorkerErrors, PlainCells):
             self.filters = filters
         self._cursor, self._more = None, False
         self._generation += 1
-        self._replaced = True
         if order is not None and order != self.order:  # the headers change at once: their arrow shows the order
             self.order = order
             self._clear_rows(columns=True)
@@ -114,7 +112,6 @@ class TopUpTable(ReportsWorkerErrors, PlainCells):
         self._load(self.filters, self.order, None, self._generation)
 
     def _clear_rows(self, columns: bool = False) -> None:
-        self._replaced = False
         self.records.clear()
         self.clear(columns=columns)
 
@@ -152,7 +149,7 @@ class TopUpTable(ReportsWorkerErrors, PlainCells):
     def _show(self, page: Page, after: str | None, generation: int) -> None:
         if generation != self._generation or after != self._cursor:  # superseded by a reload meanwhile
             return
-        if self._replaced:
+        if after is None:  # a reload's first page: it replaces the rows kept on screen meanwhile
             self._clear_rows()
         colours = self.app.get_css_variables()  # once a page: the theme's colour system is built anew each call
         for record in page.items:

@@ -113,9 +113,6 @@ class Rows:
             raise InvalidInput(_("the file is empty"), where=self.source.name)
         return [h.strip().lstrip("\ufeff") for h in header]
 
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        return ((number, cells) for number, cells in self.records() if filled(cells))
-
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """Every record after the header with its row number, blank ones too."""
         while True:
